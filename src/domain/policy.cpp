@@ -1,0 +1,742 @@
+#include "domain/policy.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <nlohmann/json.hpp>
+
+#include "domain/text_clean.hpp"
+
+namespace credit::domain {
+
+using nlohmann::json;
+
+// ---- names -------------------------------------------------------------------
+
+std::string_view to_string(Kind k) {
+  switch (k) {
+    case Kind::license:
+      return "license";
+    case Kind::penalty:
+      return "penalty";
+    case Kind::dishonest:
+      return "dishonest";
+  }
+  return "?";
+}
+
+std::string_view to_string(Severity s) {
+  switch (s) {
+    case Severity::minor:
+      return "minor";
+    case Severity::general:
+      return "general";
+    case Severity::severe:
+      return "severe";
+  }
+  return "?";
+}
+
+std::string_view to_chinese(Severity s) {
+  switch (s) {
+    case Severity::minor:
+      return "轻微";
+    case Severity::general:
+      return "一般";
+    case Severity::severe:
+      return "严重";
+  }
+  return "?";
+}
+
+namespace {
+
+std::string_view trim_ascii(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+    s.remove_suffix(1);
+  return s;
+}
+
+}  // namespace
+
+std::optional<Kind> parse_kind(std::string_view s) {
+  s = trim_ascii(s);
+  if (s == "license" || s == "licence" || s == "行政许可") return Kind::license;
+  if (s == "penalty" || s == "行政处罚") return Kind::penalty;
+  if (s == "dishonest" || s == "失信" || s == "严重失信主体名单") return Kind::dishonest;
+  return std::nullopt;
+}
+
+std::optional<Severity> parse_severity(std::string_view s) {
+  s = trim_ascii(s);
+  if (s == "minor" || s == "轻微" || s == "轻微失信") return Severity::minor;
+  if (s == "general" || s == "一般" || s == "一般失信") return Severity::general;
+  if (s == "severe" || s == "严重" || s == "严重失信") return Severity::severe;
+  return std::nullopt;
+}
+
+// ---- parsing -----------------------------------------------------------------
+
+namespace {
+
+// A JSON value with its path, so every validation error names where it is.
+class Node {
+ public:
+  Node(const json& j, std::string path) : j_(&j), path_(std::move(path)) {}
+
+  [[noreturn]] void fail(std::string_view what) const {
+    throw PolicyError(fmt::format("policy {}: {}", path_.empty() ? "(top level)" : path_, what));
+  }
+  const std::string& path() const { return path_; }
+  const json& raw() const { return *j_; }
+
+  Node at(std::string_view key) const {
+    auto n = opt(key);
+    if (!n) Node(*j_, sub(key)).fail("missing");
+    return *n;
+  }
+  std::optional<Node> opt(std::string_view key) const {
+    if (!j_->is_object()) fail("expected an object");
+    const auto it = j_->find(key);
+    if (it == j_->end()) return std::nullopt;
+    return Node(*it, sub(key));
+  }
+  std::vector<Node> items() const {
+    if (!j_->is_array()) fail("expected an array");
+    std::vector<Node> out;
+    for (size_t i = 0; i < j_->size(); ++i)
+      out.emplace_back((*j_)[i], fmt::format("{}[{}]", path_, i));
+    return out;
+  }
+  void allow_keys(std::initializer_list<std::string_view> keys) const {
+    if (!j_->is_object()) fail("expected an object");
+    for (const auto& [k, v] : j_->items()) {
+      if (k.starts_with("_")) continue;  // comments
+      if (std::find(keys.begin(), keys.end(), k) == keys.end()) Node(v, sub(k)).fail("unknown key");
+    }
+  }
+  std::string str() const {
+    if (!j_->is_string() || j_->get_ref<const std::string&>().empty())
+      fail("expected a non-empty string");
+    return j_->get<std::string>();
+  }
+  int integer(int lo, int hi) const {
+    if (!j_->is_number_integer()) fail("expected an integer");
+    const auto v = j_->get<int64_t>();
+    if (v < lo || v > hi) fail(fmt::format("{} is out of range ({}–{})", v, lo, hi));
+    return static_cast<int>(v);
+  }
+  double number() const {
+    if (!j_->is_number()) fail("expected a number");
+    const double v = j_->get<double>();
+    if (!std::isfinite(v) || v < 0) fail("expected a non-negative number");
+    return v;
+  }
+  bool boolean() const {
+    if (!j_->is_boolean()) fail("expected true or false");
+    return j_->get<bool>();
+  }
+  Date date() const {
+    const auto d =
+        j_->is_string() ? Date::parse_iso(j_->get_ref<const std::string&>()) : std::nullopt;
+    if (!d) fail("expected a date \"YYYY-MM-DD\"");
+    return *d;
+  }
+  std::vector<std::string> strings() const {
+    std::vector<std::string> out;
+    for (const auto& n : items())
+      out.push_back(n.str());
+    if (out.empty()) fail("expected a non-empty array of strings");
+    return out;
+  }
+  Severity severity() const {
+    const auto s = parse_severity(str());
+    if (!s) fail("expected \"minor\", \"general\" or \"severe\"");
+    return *s;
+  }
+
+ private:
+  std::string sub(std::string_view key) const {
+    return path_.empty() ? std::string(key) : path_ + "." + std::string(key);
+  }
+  const json* j_;
+  std::string path_;
+};
+
+bool valid_slug(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+  });
+}
+
+// Reads the profile; the id prefix makes every rule id globally unique.
+class ProfileReader {
+ public:
+  explicit ProfileReader(std::string profile_id) : id_(std::move(profile_id)) {}
+
+  // {cite} (plus whatever keys the caller reads) → rule id from the path or `name`.
+  RuleRef rule(const Node& n, const std::string& name) {
+    RuleRef r{id_ + "/" + name, n.at("cite").str()};
+    if (!seen_.insert(r.id).second) n.fail(fmt::format("rule id {} is defined twice", r.id));
+    return r;
+  }
+  RuleRef plain(const Node& n) {
+    n.allow_keys({"cite"});
+    return rule(n, n.path());
+  }
+  MonthsRule months(const Node& n) {
+    n.allow_keys({"months", "cite"});
+    return {n.at("months").integer(0, 1200), rule(n, n.path())};
+  }
+  WorkingDaysRule working_days(const Node& n) {
+    n.allow_keys({"working_days", "cite"});
+    return {n.at("working_days").integer(0, 365), rule(n, n.path())};
+  }
+  FixedSeverity fixed(const Node& n) {
+    n.allow_keys({"severity", "cite"});
+    return {n.at("severity").severity(), rule(n, n.path())};
+  }
+  std::string item_id(const Node& n, std::set<std::string>& ids) {
+    std::string id = n.at("id").str();
+    if (!valid_slug(id)) n.at("id").fail("ids use a-z, 0-9, '-' and '_' only");
+    if (!ids.insert(id).second) n.at("id").fail(fmt::format("id \"{}\" is used twice", id));
+    return id;
+  }
+
+  void severity(const Node& n, PolicyProfile& p);
+  void periods(const Node& n, PolicyProfile& p);
+  void repair(const Node& n, PolicyProfile& p);
+  void masking(const Node& n, PolicyProfile& p);
+  void allow_list(const Node& n, PolicyProfile& p);
+
+ private:
+  std::string id_;
+  std::set<std::string> seen_;
+};
+
+template <typename T, typename F>
+std::vector<T> parse_list(const Node& n, F parse_one) {
+  std::vector<T> out;
+  for (const auto& item : n.items()) {
+    const auto v = parse_one(item.str());
+    if (!v) item.fail("unknown value");
+    out.push_back(*v);
+  }
+  if (out.empty()) n.fail("expected a non-empty array");
+  return out;
+}
+
+void ProfileReader::severity(const Node& n, PolicyProfile& p) {
+  n.allow_keys({"explicit", "license", "dishonest", "rules", "default"});
+  p.severity_explicit = plain(n.at("explicit"));
+  p.severity_license = fixed(n.at("license"));
+  p.severity_dishonest = fixed(n.at("dishonest"));
+  std::set<std::string> ids;
+  for (const auto& r : n.at("rules").items()) {
+    r.allow_keys({"id", "severity", "cite", "keywords_any", "categories_only", "violation_any",
+                  "fine_at_least", "fine_at_most", "confiscation_at_least", "natural_person"});
+    SeverityRule s;
+    s.rule = rule(r, "severity.rules." + item_id(r, ids));
+    s.severity = r.at("severity").severity();
+    if (auto k = r.opt("keywords_any")) s.keywords_any = k->strings();
+    if (auto k = r.opt("categories_only")) s.categories_only = k->strings();
+    if (auto k = r.opt("violation_any")) s.violation_any = k->strings();
+    if (auto k = r.opt("fine_at_least")) s.fine_at_least = k->number();
+    if (auto k = r.opt("fine_at_most")) s.fine_at_most = k->number();
+    if (auto k = r.opt("confiscation_at_least")) s.confiscation_at_least = k->number();
+    if (auto k = r.opt("natural_person")) s.natural_person = k->boolean();
+    const bool any = !s.keywords_any.empty() || !s.categories_only.empty() ||
+                     !s.violation_any.empty() || s.fine_at_least || s.fine_at_most ||
+                     s.confiscation_at_least;
+    if (!any) r.fail("a rule needs at least one condition besides natural_person");
+    p.severity_rules.push_back(std::move(s));
+  }
+  p.severity_default = fixed(n.at("default"));
+}
+
+void ProfileReader::periods(const Node& n, PolicyProfile& p) {
+  n.allow_keys({"start", "explicit_end", "penalty", "license", "dishonest"});
+  p.period_start = plain(n.at("start"));
+  p.explicit_end = plain(n.at("explicit_end"));
+  const Node pen = n.at("penalty");
+  pen.allow_keys({"minor", "general", "severe"});
+  for (Severity s : {Severity::minor, Severity::general, Severity::severe}) {
+    const Node sn = pen.at(to_string(s));
+    sn.allow_keys({"publish", "min", "max"});
+    auto& pp = p.penalty[static_cast<size_t>(s)];
+    const Node pub = sn.at("publish");
+    pub.allow_keys({"value", "cite"});
+    pp.publish = {pub.at("value").boolean(), rule(pub, pub.path())};
+    pp.min = months(sn.at("min"));
+    pp.max = months(sn.at("max"));
+    if (pp.min.months > pp.max.months) sn.fail("min is longer than max");
+  }
+  const Node lic = n.at("license");
+  lic.allow_keys({"end", "indefinite", "no_end"});
+  p.license.end = plain(lic.at("end"));
+  p.license.indefinite = lic.at("indefinite").date();
+  p.license.no_end = months(lic.at("no_end"));
+  const Node dis = n.at("dishonest");
+  dis.allow_keys({"end", "min", "no_end"});
+  p.dishonest.end = plain(dis.at("end"));
+  if (auto m = dis.opt("min")) p.dishonest.min = months(*m);
+  p.dishonest.no_end = months(dis.at("no_end"));
+}
+
+void ProfileReader::repair(const Node& n, PolicyProfile& p) {
+  n.allow_keys({"non_repairable", "max_repairs", "same_kind_cooldown", "notice", "evidence",
+                "decision", "withdrawal"});
+  std::set<std::string> ids;
+  for (const auto& c : n.at("non_repairable").items()) {
+    c.allow_keys({"id", "title", "kinds", "severities", "keywords_any", "cite"});
+    NonRepairableCategory cat;
+    cat.id = item_id(c, ids);
+    cat.rule = rule(c, "repair.non_repairable." + cat.id);
+    cat.title = c.at("title").str();
+    cat.kinds = parse_list<Kind>(c.at("kinds"), parse_kind);
+    cat.severities = parse_list<Severity>(c.at("severities"), parse_severity);
+    cat.keywords_any = c.at("keywords_any").strings();
+    p.repair.non_repairable.push_back(std::move(cat));
+  }
+  if (auto m = n.opt("max_repairs")) {
+    m->allow_keys({"count", "within_months", "cite"});
+    p.repair.max_repairs =
+        RepairCountLimit{m->at("count").integer(1, 100), m->at("within_months").integer(1, 1200),
+                         rule(*m, m->path())};
+  }
+  if (auto m = n.opt("same_kind_cooldown")) p.repair.same_kind_cooldown = months(*m);
+  if (auto m = n.opt("notice")) p.repair.notice = working_days(*m);
+  ids.clear();
+  for (const auto& e : n.at("evidence").items()) {
+    e.allow_keys(
+        {"id", "title", "required_for", "min_class_hours", "issued_within_months", "cite"});
+    EvidenceRequirement ev;
+    ev.id = item_id(e, ids);
+    ev.rule = rule(e, "repair.evidence." + ev.id);
+    ev.title = e.at("title").str();
+    ev.required_for = parse_list<Severity>(e.at("required_for"), parse_severity);
+    if (auto h = e.opt("min_class_hours")) ev.min_class_hours = h->integer(1, 1000);
+    if (auto h = e.opt("issued_within_months")) ev.issued_within_months = h->integer(1, 120);
+    p.repair.evidence.push_back(std::move(ev));
+  }
+  p.repair.decision = working_days(n.at("decision"));
+  if (auto m = n.opt("withdrawal")) p.repair.withdrawal = working_days(*m);
+}
+
+void ProfileReader::masking(const Node& n, PolicyProfile& p) {
+  n.allow_keys({"name", "id_number", "legal_rep_id"});
+  p.masking.name_rule = plain(n.at("name"));
+  const Node id = n.at("id_number");
+  id.allow_keys({"keep_first", "keep_last", "cite"});
+  p.masking.id_keep_first = id.at("keep_first").integer(0, 17);
+  p.masking.id_keep_last = id.at("keep_last").integer(0, 17);
+  if (p.masking.id_keep_first + p.masking.id_keep_last > 12)
+    id.fail("keeps too much of the number (at most 12 characters)");
+  p.masking.id_rule = rule(id, id.path());
+  const Node rep = n.at("legal_rep_id");
+  rep.allow_keys({"show", "cite"});
+  p.masking.show_legal_rep_id = rep.at("show").boolean();
+  if (p.masking.show_legal_rep_id)
+    rep.at("show").fail("a legal representative's ID number is never shown");
+  p.masking.legal_rep_rule = rule(rep, rep.path());
+}
+
+void ProfileReader::allow_list(const Node& n, PolicyProfile& p) {
+  for (const auto& e : n.items()) {
+    e.allow_keys({"code", "reason", "cite"});
+    AllowedCode a;
+    a.code = e.at("code").str();
+    if (a.code.size() != 18) e.at("code").fail("expected 18 characters");
+    a.reason = e.at("reason").str();
+    a.rule = rule(e, "uscc_allow_list." + a.code);
+    p.uscc_allow_list.push_back(std::move(a));
+  }
+}
+
+}  // namespace
+
+PolicyProfile parse_policy(std::string_view json_text) {
+  json doc;
+  try {
+    doc = json::parse(json_text);
+  } catch (const json::exception& e) {
+    throw PolicyError(fmt::format("policy file is not valid JSON: {}", e.what()));
+  }
+  const Node root(doc, "");
+  root.allow_keys({"format", "id", "title", "legal_basis", "in_force", "severity", "periods",
+                   "repair", "deadlines", "masking", "uscc_allow_list"});
+  if (root.at("format").integer(1, 1000) != 1)
+    root.at("format").fail("unsupported format (this build reads 1)");
+  PolicyProfile p;
+  p.id = root.at("id").str();
+  if (!valid_slug(p.id)) root.at("id").fail("ids use a-z, 0-9, '-' and '_' only");
+  p.title = root.at("title").str();
+  for (const auto& b : root.at("legal_basis").items()) {
+    b.allow_keys({"number", "title"});
+    p.legal_basis.push_back({b.at("number").str(), b.at("title").str()});
+  }
+  p.in_force = root.at("in_force").date();
+  ProfileReader r(p.id);
+  r.severity(root.at("severity"), p);
+  r.periods(root.at("periods"), p);
+  r.repair(root.at("repair"), p);
+  const Node dl = root.at("deadlines");
+  dl.allow_keys({"publication", "objection"});
+  p.publication_deadline = r.working_days(dl.at("publication"));
+  p.objection_deadline = r.working_days(dl.at("objection"));
+  r.masking(root.at("masking"), p);
+  r.allow_list(root.at("uscc_allow_list"), p);
+  return p;
+}
+
+std::vector<RuleRef> PolicyProfile::all_rules() const {
+  std::vector<RuleRef> out = {severity_explicit, severity_license.rule, severity_dishonest.rule};
+  for (const auto& r : severity_rules)
+    out.push_back(r.rule);
+  out.push_back(severity_default.rule);
+  out.push_back(period_start);
+  out.push_back(explicit_end);
+  for (const auto& pp : penalty) {
+    out.insert(out.end(), {pp.publish.rule, pp.min.rule, pp.max.rule});
+  }
+  out.insert(out.end(), {license.end, license.no_end.rule, dishonest.end});
+  if (dishonest.min) out.push_back(dishonest.min->rule);
+  out.push_back(dishonest.no_end.rule);
+  for (const auto& c : repair.non_repairable)
+    out.push_back(c.rule);
+  if (repair.max_repairs) out.push_back(repair.max_repairs->rule);
+  if (repair.same_kind_cooldown) out.push_back(repair.same_kind_cooldown->rule);
+  if (repair.notice) out.push_back(repair.notice->rule);
+  for (const auto& e : repair.evidence)
+    out.push_back(e.rule);
+  out.push_back(repair.decision.rule);
+  if (repair.withdrawal) out.push_back(repair.withdrawal->rule);
+  out.insert(out.end(), {publication_deadline.rule, objection_deadline.rule, masking.name_rule,
+                         masking.id_rule, masking.legal_rep_rule});
+  for (const auto& a : uscc_allow_list)
+    out.push_back(a.rule);
+  return out;
+}
+
+std::optional<RuleRef> PolicyProfile::find_rule(std::string_view rule_id) const {
+  for (auto& r : all_rules()) {
+    if (r.id == rule_id) return r;
+  }
+  return std::nullopt;
+}
+
+// ---- decisions -----------------------------------------------------------------
+
+namespace {
+
+bool contains(std::string_view hay, std::string_view needle) {
+  return hay.find(needle) != std::string_view::npos;
+}
+
+const std::string* first_found(const std::vector<std::string>& words, std::string_view a,
+                               std::string_view b = {}) {
+  for (const auto& w : words) {
+    if (contains(a, w) || contains(b, w)) return &w;
+  }
+  return nullptr;
+}
+
+// 处罚类别 lists several measures: "警告；罚款", "警告,没收违法所得".
+std::vector<std::string_view> split_categories(std::string_view s) {
+  static constexpr std::string_view kSeps[] = {"；", "，", "、", ";", ",", "/", " ", "\t"};
+  std::vector<std::string_view> out;
+  while (!s.empty()) {
+    size_t cut = s.size(), len = 0;
+    for (auto sep : kSeps) {
+      const size_t at = s.find(sep);
+      if (at < cut) cut = at, len = sep.size();
+    }
+    if (cut > 0) out.push_back(s.substr(0, cut));
+    s.remove_prefix(std::min(s.size(), cut + len));
+  }
+  return out;
+}
+
+std::string amount(double v) {
+  return fmt::format("{:g}", v);
+}
+
+// All given conditions must hold; the explanation lists each one that did.
+std::optional<std::string> matches(const SeverityRule& r, const SeverityFacts& f) {
+  std::vector<std::string> why;
+  if (!r.keywords_any.empty()) {
+    const auto* w = first_found(r.keywords_any, f.category, f.content);
+    if (!w) return std::nullopt;
+    why.push_back(fmt::format("处罚类别/处罚内容 contains \"{}\"", *w));
+  }
+  if (!r.categories_only.empty()) {
+    const auto items = split_categories(f.category);
+    if (items.empty()) return std::nullopt;
+    for (auto item : items) {
+      if (!first_found(r.categories_only, item)) return std::nullopt;
+    }
+    why.push_back(fmt::format("处罚类别 is only {}", fmt::join(r.categories_only, "/")));
+  }
+  if (!r.violation_any.empty()) {
+    const auto* w = first_found(r.violation_any, f.violation_type);
+    if (!w) return std::nullopt;
+    why.push_back(fmt::format("违法行为类型 contains \"{}\"", *w));
+  }
+  if (r.fine_at_least) {
+    if (!f.fine || !(*f.fine >= *r.fine_at_least)) return std::nullopt;
+    why.push_back(fmt::format("罚款 {} 万元 ≥ {} 万元", amount(*f.fine), amount(*r.fine_at_least)));
+  }
+  if (r.fine_at_most) {
+    if (!f.fine || !(*f.fine <= *r.fine_at_most)) return std::nullopt;
+    why.push_back(fmt::format("罚款 {} 万元 ≤ {} 万元", amount(*f.fine), amount(*r.fine_at_most)));
+  }
+  if (r.confiscation_at_least) {
+    if (!f.confiscation || !(*f.confiscation >= *r.confiscation_at_least)) return std::nullopt;
+    why.push_back(fmt::format("没收金额 {} 万元 ≥ {} 万元", amount(*f.confiscation),
+                              amount(*r.confiscation_at_least)));
+  }
+  if (r.natural_person) {
+    if (*r.natural_person != f.natural_person) return std::nullopt;
+    why.push_back(f.natural_person ? "subject is a natural person" : "subject is an organisation");
+  }
+  return fmt::format("{}", fmt::join(why, "; "));
+}
+
+}  // namespace
+
+SeverityDecision classify_severity(const PolicyProfile& p, const SeverityFacts& f) {
+  if (f.kind == Kind::license) {
+    return {p.severity_license.severity,
+            p.severity_license.rule.id,
+            "licences are not sanctions; severity does not apply (fixed value)",
+            {}};
+  }
+  if (f.kind == Kind::dishonest) {
+    return {p.severity_dishonest.severity,
+            p.severity_dishonest.rule.id,
+            "a severe-dishonesty list entry is severe by definition",
+            {}};
+  }
+  SeverityDecision d;
+  if (!trim_ascii(f.explicit_severity).empty()) {
+    if (const auto s = parse_severity(f.explicit_severity)) {
+      return {
+          *s, p.severity_explicit.id, fmt::format("失信程度 column says {}", to_chinese(*s)), {}};
+    }
+    d.warning = "失信程度 value is not 轻微/一般/严重; classified by the profile's rules instead";
+  }
+  for (const auto& r : p.severity_rules) {
+    if (auto why = matches(r, f)) {
+      d.severity = r.severity;
+      d.rule_id = r.rule.id;
+      d.explanation = std::move(*why);
+      return d;
+    }
+  }
+  d.severity = p.severity_default.severity;
+  d.rule_id = p.severity_default.rule.id;
+  d.explanation = "no classification rule matched";
+  return d;
+}
+
+namespace {
+
+// Applies the 公示截止期 column against the policy end.
+void apply_explicit_end(const PolicyProfile& p, PublicityDates& r,
+                        std::optional<Date> explicit_end) {
+  if (!explicit_end) return;
+  if (*explicit_end < r.start) {
+    r.notes.push_back(fmt::format("公示截止期 {} is before the decision date {}; ignored",
+                                  explicit_end->iso(), r.start.iso()));
+  } else if (*explicit_end > r.end) {
+    r.notes.push_back(fmt::format("公示截止期 {} is after the policy end {}; capped",
+                                  explicit_end->iso(), r.end.iso()));
+  } else {
+    if (*explicit_end != r.end)
+      r.notes.push_back(
+          fmt::format("公示截止期 {} used (policy end {})", explicit_end->iso(), r.end.iso()));
+    r.end = *explicit_end;
+    r.end_rule = p.explicit_end.id;
+  }
+}
+
+}  // namespace
+
+PublicityDates derive_publicity(const PolicyProfile& p, Kind kind, Severity severity,
+                                Date decision_date, std::optional<Date> explicit_end,
+                                std::optional<Date> valid_until) {
+  PublicityDates r;
+  r.start = decision_date;
+  r.start_rule = p.period_start.id;
+  switch (kind) {
+    case Kind::penalty: {
+      const auto& pp = p.penalty_periods(severity);
+      r.publish = pp.publish.value;
+      r.publish_rule = pp.publish.rule.id;
+      r.earliest_repair = r.start.add_months(pp.min.months);
+      r.repair_rule = pp.min.rule.id;
+      r.end = r.start.add_months(pp.max.months);
+      r.end_rule = pp.max.rule.id;
+      break;
+    }
+    case Kind::license:
+      // Published while the licence is valid; never "repaired".
+      r.publish_rule = p.license.end.id;
+      if (valid_until) {
+        r.end = *valid_until;
+        r.end_rule = p.license.end.id;
+        if (*valid_until == p.license.indefinite)
+          r.notes.push_back("licence without end date (indefinite)");
+        if (*valid_until < r.start) r.notes.push_back("有效期至 is before the decision date");
+      } else {
+        r.end = r.start.add_months(p.license.no_end.months);
+        r.end_rule = p.license.no_end.rule.id;
+      }
+      break;
+    case Kind::dishonest:
+      r.publish_rule = p.dishonest.end.id;
+      if (p.dishonest.min) {
+        r.earliest_repair = r.start.add_months(p.dishonest.min->months);
+        r.repair_rule = p.dishonest.min->rule.id;
+      }
+      if (valid_until) {
+        r.end = *valid_until;
+        r.end_rule = p.dishonest.end.id;
+      } else {
+        r.end = r.start.add_months(p.dishonest.no_end.months);
+        r.end_rule = p.dishonest.no_end.rule.id;
+      }
+      break;
+  }
+  apply_explicit_end(p, r, explicit_end);
+  return r;
+}
+
+std::optional<NonRepairableMatch> match_non_repairable(const PolicyProfile& p, Kind kind,
+                                                       Severity severity,
+                                                       const std::string& text_fields) {
+  for (const auto& c : p.repair.non_repairable) {
+    if (std::find(c.kinds.begin(), c.kinds.end(), kind) == c.kinds.end()) continue;
+    if (std::find(c.severities.begin(), c.severities.end(), severity) == c.severities.end())
+      continue;
+    if (const auto* w = first_found(c.keywords_any, text_fields))
+      return NonRepairableMatch{c.id, c.title, c.rule.id, *w};
+  }
+  return std::nullopt;
+}
+
+RepairCheck check_repair_limits(const PolicyProfile& p, Date application_date,
+                                std::string_view kind_key, const std::vector<PriorRepair>& prior) {
+  RepairCheck out;
+  if (const auto& lim = p.repair.max_repairs) {
+    const Date since = application_date.add_months(-lim->within_months);
+    std::vector<std::string> dates;
+    for (const auto& r : prior) {
+      if (r.decided > since && r.decided <= application_date) dates.push_back(r.decided.iso());
+    }
+    if (static_cast<int>(dates.size()) >= lim->count) {
+      out.failures.push_back(
+          {lim->rule.id,
+           fmt::format("{} repairs within {} months ({}); at most {} allowed", dates.size(),
+                       lim->within_months, fmt::join(dates, ", "), lim->count)});
+    }
+  }
+  if (const auto& cd = p.repair.same_kind_cooldown; cd && !kind_key.empty()) {
+    const Date since = application_date.add_months(-cd->months);
+    for (const auto& r : prior) {
+      if (r.kind_key == kind_key && r.decided > since && r.decided <= application_date) {
+        out.failures.push_back(
+            {cd->rule.id,
+             fmt::format("a repair of the same kind ({}) was decided on {}, within {} months",
+                         r.kind_key, r.decided.iso(), cd->months)});
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+RepairCheck check_repair_eligibility(const PolicyProfile& p, Kind kind, Severity severity,
+                                     Date decision_date, Date application_date,
+                                     const std::string& text_fields, std::string_view kind_key,
+                                     const std::vector<PriorRepair>& prior) {
+  RepairCheck out;
+  if (kind == Kind::license) {
+    out.failures.push_back(
+        {p.license.end.id, "a licence is not a sanction and cannot be repaired"});
+    return out;
+  }
+  const auto dates = derive_publicity(p, kind, severity, decision_date, std::nullopt, std::nullopt);
+  if (!dates.earliest_repair) {
+    out.failures.push_back(
+        {dates.end_rule, "this profile has no repair for this kind; it ends with the listing"});
+  } else if (application_date < *dates.earliest_repair) {
+    out.failures.push_back(
+        {dates.repair_rule, fmt::format("the minimum publicity period ends on {}; apply from then",
+                                        dates.earliest_repair->iso())});
+  }
+  if (auto m = match_non_repairable(p, kind, severity, text_fields)) {
+    out.failures.push_back(
+        {m->rule_id, fmt::format("{} (matched \"{}\") cannot be repaired", m->title, m->keyword)});
+  }
+  auto limits = check_repair_limits(p, application_date, kind_key, prior);
+  out.failures.insert(out.failures.end(), limits.failures.begin(), limits.failures.end());
+  return out;
+}
+
+std::vector<EvidenceRequirement> required_evidence(const PolicyProfile& p, Severity severity) {
+  std::vector<EvidenceRequirement> out;
+  for (const auto& e : p.repair.evidence) {
+    if (std::find(e.required_for.begin(), e.required_for.end(), severity) != e.required_for.end())
+      out.push_back(e);
+  }
+  return out;
+}
+
+// ---- masking -------------------------------------------------------------------
+
+std::string mask_person_name(std::string_view utf8_name) {
+  if (!is_valid_utf8(utf8_name) || utf8_name.empty()) return "*";
+  size_t pos = 0;
+  utf8_next(utf8_name, pos);
+  const size_t rest = utf8_length(utf8_name.substr(pos));
+  if (rest == 0) return "*";  // a lone character would reveal the whole name
+  return std::string(utf8_name.substr(0, pos)) + std::string(rest, '*');
+}
+
+std::string mask_id_number(std::string_view id, const MaskingRules& rules) {
+  if (!is_valid_utf8(id)) return std::string(id.size(), rules.mask_char);
+  const size_t n = utf8_length(id);
+  const auto first = static_cast<size_t>(rules.id_keep_first),
+             last = static_cast<size_t>(rules.id_keep_last);
+  if (n <= first + last) return std::string(n, rules.mask_char);
+  std::string out;
+  size_t pos = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const size_t at = pos;
+    utf8_next(id, pos);
+    if (i < first || i >= n - last) {
+      out.append(id.substr(at, pos - at));
+    } else {
+      out += rules.mask_char;
+    }
+  }
+  return out;
+}
+
+bool uscc_allowed_exception(const PolicyProfile& p, std::string_view code, std::string* reason) {
+  for (const auto& a : p.uscc_allow_list) {
+    if (a.code == code) {
+      if (reason) *reason = a.reason + " (" + a.rule.id + ")";
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace credit::domain

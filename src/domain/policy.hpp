@@ -1,0 +1,266 @@
+// Policy profiles: the publicity, repair, deadline and masking rules a platform
+// applies, loaded from data (share/policy/*.json), and the pure decisions taken
+// from them. Every decision carries the id of the rule behind it so that output
+// and audit log can name it ("national-2026/periods.penalty.severe.max").
+//
+// File format (credit-policy format 1; keys starting with "_" are comments).
+// A rule id is "<profile id>/<path of the JSON object that holds its cite>",
+// list entries use their "id" (or code) instead of an index so ids stay stable:
+//   id, title, in_force "YYYY-MM-DD", legal_basis [{number, title}]
+//   severity.explicit {cite}                      失信程度 column; always wins for penalties
+//   severity.license / severity.dishonest {severity, cite}   fixed values (see classify_severity)
+//   severity.rules [{id, severity, cite, <conditions>}]      ordered, first match wins;
+//       conditions (all given ones must hold, at least one given):
+//       keywords_any [..]    处罚类别 or 处罚内容 contains one of them
+//       categories_only [..] every item of 处罚类别 (split on ；;，,、/ and spaces) contains one of
+//       them violation_any [..]   违法行为类型 contains one of them fine_at_least / fine_at_most
+//       (万元, inclusive: 以上/以下), confiscation_at_least (万元) natural_person true|false
+//   severity.default {severity, cite}
+//   periods.start {cite}; periods.explicit_end {cite}   (公示截止期 column)
+//   periods.penalty.{minor,general,severe}.{publish {value, cite}, min {months, cite}, max {months,
+//   cite}} periods.license.{end {cite}, indefinite "2099-12-31", no_end {months, cite}}
+//   periods.dishonest.{end {cite}, min? {months, cite}, no_end {months, cite}}
+//   repair.non_repairable [{id, title, kinds, severities, keywords_any, cite}]
+//   repair.max_repairs? {count, within_months, cite}; repair.same_kind_cooldown? {months, cite}
+//   repair.notice? {working_days, cite}; repair.decision {working_days, cite};
+//   repair.withdrawal? {working_days, cite}
+//   repair.evidence [{id, title, required_for [severity..], min_class_hours?,
+//   issued_within_months?, cite}] deadlines.{publication, objection} {working_days, cite}
+//   masking.{name {cite}, id_number {keep_first, keep_last, cite}, legal_rep_id {show, cite}}
+//   uscc_allow_list [{code, reason, cite}]
+#pragma once
+
+#include <array>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "domain/date.hpp"
+
+namespace credit::domain {
+
+enum class Kind { license, penalty, dishonest };
+enum class Severity { minor, general, severe };
+
+std::string_view to_string(Kind k);       // "license" | "penalty" | "dishonest"
+std::string_view to_string(Severity s);   // "minor" | "general" | "severe"
+std::string_view to_chinese(Severity s);  // "轻微" | "一般" | "严重"
+// Also accepts "licence", 行政许可, 行政处罚, 失信 / 严重失信主体名单.
+std::optional<Kind> parse_kind(std::string_view s);
+// minor/general/severe, 轻微/一般/严重 and the 失信程度 forms 轻微失信/一般失信/严重失信.
+std::optional<Severity> parse_severity(std::string_view s);
+
+// A policy file that cannot be used; what() names the JSON path.
+class PolicyError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct RuleRef {
+  std::string id;    // "national-2026/periods.penalty.severe.max"
+  std::string cite;  // legal source, e.g. "国家发展改革委令2025年第36号 第二章"
+};
+struct MonthsRule {
+  int months = 0;
+  RuleRef rule;
+};
+struct WorkingDaysRule {
+  int working_days = 0;
+  RuleRef rule;
+};
+struct FlagRule {
+  bool value = true;
+  RuleRef rule;
+};
+struct FixedSeverity {
+  Severity severity = Severity::general;
+  RuleRef rule;
+};
+
+struct SeverityRule {
+  RuleRef rule;
+  Severity severity = Severity::general;
+  std::vector<std::string> keywords_any;
+  std::vector<std::string> categories_only;
+  std::vector<std::string> violation_any;
+  std::optional<double> fine_at_least, fine_at_most, confiscation_at_least;  // 万元
+  std::optional<bool> natural_person;
+};
+
+struct PenaltyPeriods {
+  FlagRule publish;
+  MonthsRule min;  // before repair may be applied for
+  MonthsRule max;  // withdrawn automatically after
+};
+// Licences are not sanctions: published for their validity (有效期至), not a penalty period.
+struct LicensePeriods {
+  RuleRef end;
+  Date indefinite;  // 有效期至 value meaning "no end" (2099-12-31)
+  MonthsRule no_end;
+};
+// A list entry is published until its listing end date (or removal).
+struct DishonestPeriods {
+  RuleRef end;
+  std::optional<MonthsRule> min;  // repair/removal application, where the profile has one
+  MonthsRule no_end;              // when the listing end date is missing
+};
+
+struct NonRepairableCategory {
+  std::string id, title;
+  RuleRef rule;
+  std::vector<Kind> kinds;
+  std::vector<Severity> severities;
+  std::vector<std::string> keywords_any;
+};
+struct RepairCountLimit {
+  int count = 0;          // at most this many repairs …
+  int within_months = 0;  // … within this many months
+  RuleRef rule;
+};
+struct EvidenceRequirement {
+  std::string id, title;
+  std::vector<Severity> required_for;
+  int min_class_hours = 0;       // training certificates
+  int issued_within_months = 0;  // credit reports
+  RuleRef rule;
+};
+struct RepairPolicy {
+  std::vector<NonRepairableCategory> non_repairable;
+  std::optional<RepairCountLimit> max_repairs;
+  std::optional<MonthsRule> same_kind_cooldown;
+  std::optional<WorkingDaysRule> notice;  // public notice of a proposed repair
+  std::vector<EvidenceRequirement> evidence;
+  WorkingDaysRule decision;                   // decide within
+  std::optional<WorkingDaysRule> withdrawal;  // withdraw from publication after the decision
+};
+struct MaskingRules {
+  int id_keep_first = 4;
+  int id_keep_last = 4;
+  char mask_char = '*';
+  bool show_legal_rep_id = false;
+  RuleRef name_rule, id_rule, legal_rep_rule;
+};
+struct AllowedCode {
+  std::string code, reason;
+  RuleRef rule;
+};
+struct LegalBasis {
+  std::string number, title;
+};
+
+struct PolicyProfile {
+  std::string id, title;
+  std::vector<LegalBasis> legal_basis;
+  Date in_force;
+
+  RuleRef severity_explicit;
+  FixedSeverity severity_license, severity_dishonest, severity_default;
+  std::vector<SeverityRule> severity_rules;
+
+  RuleRef period_start, explicit_end;
+  std::array<PenaltyPeriods, 3> penalty;  // indexed by Severity
+  LicensePeriods license;
+  DishonestPeriods dishonest;
+
+  RepairPolicy repair;
+  WorkingDaysRule publication_deadline, objection_deadline;
+  MaskingRules masking;
+  std::vector<AllowedCode> uscc_allow_list;
+
+  const PenaltyPeriods& penalty_periods(Severity s) const {
+    return penalty[static_cast<size_t>(s)];
+  }
+  std::vector<RuleRef> all_rules() const;  // every rule of the profile, in file order
+  std::optional<RuleRef> find_rule(std::string_view rule_id) const;
+};
+
+// Parses and validates a profile; throws PolicyError naming the JSON path.
+PolicyProfile parse_policy(std::string_view json_text);
+
+// ---- decisions -------------------------------------------------------------
+
+struct SeverityFacts {  // views into the caller's row; must outlive the call
+  Kind kind = Kind::penalty;
+  std::string_view category;           // 处罚类别
+  std::string_view content;            // 处罚内容
+  std::optional<double> fine;          // 罚款金额（万元）
+  std::optional<double> confiscation;  // 没收违法所得、没收非法财物的金额（万元）
+  std::string_view explicit_severity;  // 失信程度 column, empty when absent
+  std::string_view violation_type;     // 违法行为类型
+  bool natural_person = false;
+};
+struct SeverityDecision {
+  Severity severity = Severity::general;
+  std::string rule_id;
+  std::string explanation;
+  std::string warning;  // e.g. an unrecognised 失信程度 value that was ignored
+};
+// Penalties: the explicit column wins, then the ordered rules, then the default.
+// Licences: not sanctions, severity is meaningless; the profile's fixed value
+// (severity.license, "general" in the shipped profiles) is returned so callers
+// never branch on a missing value. Dishonest-list entries: fixed severe.
+SeverityDecision classify_severity(const PolicyProfile& p, const SeverityFacts& f);
+
+struct PublicityDates {
+  Date start;
+  std::optional<Date> earliest_repair;  // first day a repair may be applied for
+  Date end;                             // last day of publication (公示截止期, inclusive)
+  bool publish = true;
+  std::string start_rule, repair_rule, end_rule, publish_rule;
+  std::vector<std::string> notes;  // why an explicit end was used, capped or ignored
+};
+// explicit_end (公示截止期 column) wins when it lies within [decision, policy end];
+// later is capped to the policy end, earlier than the decision is ignored; both noted.
+// valid_until: licence 有效期至 (2099-12-31 = indefinite, published until then) or
+// the dishonest listing end date; unused for penalties.
+PublicityDates derive_publicity(const PolicyProfile& p, Kind kind, Severity severity,
+                                Date decision_date, std::optional<Date> explicit_end,
+                                std::optional<Date> valid_until);
+
+struct NonRepairableMatch {
+  std::string category_id, title, rule_id;
+  std::string keyword;  // what matched, for the explanation
+};
+// text_fields: 违法行为类型 + 违法事实 + 处罚依据 (concatenated by the caller).
+std::optional<NonRepairableMatch> match_non_repairable(const PolicyProfile& p, Kind kind,
+                                                       Severity severity,
+                                                       const std::string& text_fields);
+
+struct PriorRepair {
+  Date decided;
+  std::string kind_key;  // what "same kind" means to the caller, e.g. 违法行为类型
+};
+struct RuleFailure {
+  std::string rule_id;
+  std::string reason;
+};
+struct RepairCheck {
+  bool eligible() const { return failures.empty(); }
+  std::vector<RuleFailure> failures;
+};
+// Repair-count and same-kind limits only.
+RepairCheck check_repair_limits(const PolicyProfile& p, Date application_date,
+                                std::string_view kind_key, const std::vector<PriorRepair>& prior);
+// Everything the policy says about a repair application: kind repairable at all,
+// minimum period elapsed, non-repairable category, count and same-kind limits.
+RepairCheck check_repair_eligibility(const PolicyProfile& p, Kind kind, Severity severity,
+                                     Date decision_date, Date application_date,
+                                     const std::string& text_fields, std::string_view kind_key,
+                                     const std::vector<PriorRepair>& prior);
+std::vector<EvidenceRequirement> required_evidence(const PolicyProfile& p, Severity severity);
+
+// ---- masking ---------------------------------------------------------------
+
+// First character kept, one '*' per remaining character ("张三" → "张*",
+// "欧阳娜娜" → "欧***"); a one-character name becomes "*". Invalid UTF-8 → "*".
+std::string mask_person_name(std::string_view utf8_name);
+// Keeps rules.id_keep_first and rules.id_keep_last characters
+// ("310104198001012755" → "3101**********2755"); too short to hide anything → all masked.
+std::string mask_id_number(std::string_view id, const MaskingRules& rules);
+
+// A code that fails the USCC check but is legitimate per the profile's allow-list.
+bool uscc_allowed_exception(const PolicyProfile& p, std::string_view code, std::string* reason);
+
+}  // namespace credit::domain
