@@ -1,0 +1,21 @@
+// The table of commands, in the order `credit --help` shows them. Each lives in commands/.
+#include "cli/command.hpp"
+
+namespace credit::cli {
+
+extern const CommandDef cmd_init;
+extern const CommandDef cmd_migrate;
+extern const CommandDef cmd_user;
+extern const CommandDef cmd_whoami;
+extern const CommandDef cmd_policy;
+extern const CommandDef cmd_audit;
+extern const CommandDef cmd_generate;
+
+const std::vector<const CommandDef*>& command_table() {
+  static const std::vector<const CommandDef*> table = {
+      &cmd_init, &cmd_migrate, &cmd_user, &cmd_whoami, &cmd_policy, &cmd_audit, &cmd_generate,
+  };
+  return table;
+}
+
+}  // namespace credit::cli

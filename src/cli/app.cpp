@@ -1,0 +1,105 @@
+#include "cli/app.hpp"
+
+#include <fmt/format.h>
+
+#include "cli/command.hpp"
+#include "cli/context.hpp"
+#include "util/error.hpp"
+
+namespace credit::cli {
+
+const std::string_view kProgramDescription =
+    "credit runs a public credit information platform (公共信用信息平台): it imports government "
+    "departments' administrative licensing and penalty decisions (双公示) and dishonest-entity "
+    "lists, "
+    "has reviewers approve imports and credit repairs, publishes records to the credit portal and "
+    "withdraws them when their legal publicity period ends, and records every operation in a "
+    "hash-chained audit log that an auditor can verify.\n\n"
+    "Every command runs as a user with a role (admin, operator, reviewer, publisher, auditor, "
+    "viewer) and, for operators and reviewers, a department; the store refuses what the role or "
+    "department may not do, and audits the attempt either way. The store is an SQLite file "
+    "(embedded) or a `credit serve` server reached over HTTPS.";
+
+namespace {
+
+void add_global_options(CLI::App& app, GlobalOptions& opts) {
+  const char* group = "Global options";
+  app.add_option("--store", opts.store,
+                 "the store: an SQLite file, or https://host:port of `credit serve`")
+      ->envname("CREDIT_STORE")
+      ->type_name(kFileType)
+      ->group(group);
+  app.add_option(
+         "--token", opts.token,
+         "your access token (prefer --token-file or CREDIT_TOKEN: command lines are visible "
+         "to other users)")
+      ->envname("CREDIT_TOKEN")
+      ->type_name("TOKEN")
+      ->group(group);
+  app.add_option("--token-file", opts.token_file,
+                 "read the token from FILE, which must be readable only by you (chmod 600)")
+      ->envname("CREDIT_TOKEN_FILE")
+      ->type_name(kFileType)
+      ->group(group);
+  app.add_option("--format", opts.format,
+                 "output format; json, ndjson and csv are stable interfaces")
+      ->check(CLI::IsMember({"table", "json", "ndjson", "csv"}).description(""))
+      ->type_name("table|json|ndjson|csv")
+      ->default_str("table")
+      ->group(group);
+  app.add_flag("-q,--quiet", opts.quiet, "print nothing but errors and requested machine output")
+      ->group(group);
+  app.add_flag("-v,--verbose", opts.verbose, "explain what is being done on stderr")->group(group);
+  app.set_config("--config", "", "read options from a TOML or INI FILE (command line wins)")
+      ->type_name(kFileType)
+      ->group(group);
+  app.set_version_flag("--version", std::string("credit ") + CREDIT_VERSION)->group(group);
+}
+
+}  // namespace
+
+std::unique_ptr<CLI::App> build_app(Context& ctx) {
+  auto app = std::make_unique<CLI::App>(std::string(kProgramSummary), "credit");
+  app->fallthrough();  // global options may follow the subcommand
+  app->require_subcommand(1);
+  app->set_help_all_flag("--help-all", "show help for every command");
+  app->footer(
+      "Run `credit COMMAND --help` for a command's options; `man credit` for exit codes, "
+      "environment and examples.");
+  add_global_options(*app, ctx.options);
+  for (const CommandDef* def : command_table()) {
+    CLI::App* sub = app->add_subcommand(std::string(def->name), std::string(def->summary));
+    if (def->hidden) sub->group("");
+    def->setup(*sub, ctx);
+  }
+  return app;
+}
+
+int run(int argc, char** argv) {
+  Context ctx;
+  std::unique_ptr<CLI::App> app;
+  try {
+    app = build_app(ctx);
+    app->parse(argc, argv);
+    return 0;
+  } catch (const CLI::CallForHelp& e) {
+    return app->exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app->exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app->exit(e);
+  } catch (const CLI::ParseError& e) {
+    Error usage(ErrorCode::usage, e.what(), "run `credit --help` or `credit COMMAND --help`");
+    ctx.out().error(usage);
+    return exit_code(ErrorCode::usage);
+  } catch (const Error& e) {
+    ctx.out().error(e);
+    return exit_code(e.code());
+  } catch (const std::exception& e) {
+    ctx.out().error(Error(ErrorCode::internal, fmt::format("internal error: {}", e.what()),
+                          "this is a bug; please report it with the command that caused it"));
+    return exit_code(ErrorCode::internal);
+  }
+}
+
+}  // namespace credit::cli

@@ -1,0 +1,78 @@
+#include "cli/context.hpp"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+
+#include "util/error.hpp"
+
+namespace credit::cli {
+
+io::Output& Context::out() {
+  if (!out_)
+    out_ =
+        std::make_unique<io::Output>(io::parse_format(options.format).value_or(io::Format::table),
+                                     options.quiet, options.verbose);
+  return *out_;
+}
+
+const Clock& Context::clock() {
+  if (!clock_) clock_ = Clock::from_environment();
+  return *clock_;
+}
+
+service::Client& Context::client() {
+  if (!client_) {
+    client_ = service::make_client(options.store, clock());
+    out().info(fmt::format("store: {}", options.store));
+  }
+  return *client_;
+}
+
+std::string read_token_file(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    throw Error(ErrorCode::unauthenticated,
+                fmt::format("cannot read token file '{}': {}", path, std::strerror(errno)),
+                "check the path given with --token-file or CREDIT_TOKEN_FILE");
+  struct stat st;
+  ::fstat(fd, &st);
+  if (st.st_mode & (S_IRWXG | S_IRWXO)) {
+    ::close(fd);
+    throw Error(ErrorCode::unauthenticated,
+                fmt::format("token file '{}' is accessible by group or others (mode {:04o})", path,
+                            st.st_mode & 07777),
+                fmt::format("a token is a password: run `chmod 600 {}`", path));
+  }
+  std::string token(4096, '\0');
+  ssize_t got = ::read(fd, token.data(), token.size());
+  ::close(fd);
+  token.resize(got > 0 ? static_cast<size_t>(got) : 0);
+  while (!token.empty() && std::isspace(static_cast<unsigned char>(token.back())))
+    token.pop_back();
+  return token;
+}
+
+std::optional<std::string> Context::token() {
+  if (!options.token.empty()) return options.token;
+  if (!options.token_file.empty()) return read_token_file(options.token_file);
+  return std::nullopt;
+}
+
+Json Context::call(const std::string& action, Json params, std::vector<service::InputFile> inputs,
+                   service::RowSink rows) {
+  service::Call call{action, std::move(params), token(), std::move(inputs), std::move(rows)};
+  return client().call(call);
+}
+
+Json Context::call_anonymous(const std::string& action, Json params) {
+  service::Call call{action, std::move(params), std::nullopt, {}, {}};
+  return client().call(call);
+}
+
+}  // namespace credit::cli

@@ -1,0 +1,52 @@
+#pragma once
+// What every command gets: the global options (parsed in one place), the output, the clock and the
+// client. Commands build requests, call the client and render; they never touch the store.
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "io/output.hpp"
+#include "service/call.hpp"
+#include "service/client.hpp"
+#include "util/clock.hpp"
+
+namespace credit::cli {
+
+struct GlobalOptions {
+  std::string store;       // --store, CREDIT_STORE
+  std::string token;       // --token, CREDIT_TOKEN
+  std::string token_file;  // --token-file, CREDIT_TOKEN_FILE
+  std::string format = "table";
+  bool quiet = false;
+  bool verbose = false;
+};
+
+class Context {
+ public:
+  GlobalOptions options;
+
+  io::Output& out();
+  const Clock& clock();
+  service::Client& client();
+
+  // Sends one call with the caller's token; rows stream to `rows` when given.
+  Json call(const std::string& action, Json params, std::vector<service::InputFile> inputs = {},
+            service::RowSink rows = {});
+  // Sends a call that needs no token (init).
+  Json call_anonymous(const std::string& action, Json params);
+
+  // The token from --token, --token-file or CREDIT_TOKEN; a token file readable by group or
+  // others is refused.
+  std::optional<std::string> token();
+
+ private:
+  std::unique_ptr<io::Output> out_;
+  std::optional<Clock> clock_;
+  std::unique_ptr<service::Client> client_;
+};
+
+// Reads a token file, refusing one that group or others can read.
+std::string read_token_file(const std::string& path);
+
+}  // namespace credit::cli

@@ -1,0 +1,26 @@
+#pragma once
+// Where input bytes come from: a file, stdin, memory, or (remotely) an HTTP request body.
+// The service reads inputs through this interface so that it never cares where they live.
+#include <cstddef>
+#include <memory>
+#include <string>
+
+namespace credit::io {
+
+class ByteSource {
+ public:
+  virtual ~ByteSource() = default;
+  // Reads up to n bytes; returns 0 at the end. Throws credit::Error on failure.
+  virtual size_t read(char* buffer, size_t n) = 0;
+  // A label for messages: the file name, "stdin", "upload".
+  virtual std::string label() const = 0;
+};
+
+// Opens a file for reading; "-" means stdin. Throws Error(not_found/bad_input) with a hint.
+std::unique_ptr<ByteSource> open_file_source(const std::string& path);
+std::unique_ptr<ByteSource> make_string_source(std::string data, std::string label);
+
+// Reads everything (for small inputs: evidence files, calendar notices).
+std::string read_all(ByteSource& source, size_t limit);
+
+}  // namespace credit::io

@@ -1,0 +1,84 @@
+#pragma once
+// Service actions: each names the right it needs and how it touches the store. The dispatcher
+// (service.cpp) authenticates, authorises and audits; handlers hold only the operation's rules.
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "service/call.hpp"
+#include "service/principal.hpp"
+#include "util/clock.hpp"
+#include "util/json.hpp"
+
+namespace credit::store {
+class Store;
+class Db;
+}  // namespace credit::store
+
+namespace credit::service {
+
+enum class Access {
+  write,        // one write transaction holds the change and its audit entry
+  read,         // a read snapshot, then the audit entry (the result is released after it commits)
+  audit_first,  // the audit entry commits first, then a read snapshot streams (exports)
+};
+
+// What the audit entry will say about a call; handlers add targets and may refine params.
+struct AuditNote {
+  std::vector<std::string> targets;
+  Json params = Json::object();
+  std::string reason;
+};
+
+class ActionContext {
+ public:
+  ActionContext(store::Store& store, const Principal& user, const Call& call, const Clock& clock)
+      : store(store), user(user), call(call), clock(clock) {}
+
+  store::Store& store;
+  const Principal& user;
+  const Call& call;
+  const Clock& clock;
+  AuditNote audit;
+
+  store::Db& db();
+  const Json& params() const { return call.params; }
+  // Parameter access with clear bad_input errors naming the parameter.
+  std::string required_string(const char* key) const;
+  std::optional<std::string> optional_string(const char* key) const;
+  bool flag(const char* key) const;
+  int64_t integer(const char* key, int64_t fallback) const;
+  std::vector<std::string> string_list(const char* key) const;
+
+  // Throws permission_denied unless the caller's department covers `dept`.
+  void require_department(const std::string& dept, const std::string& what) const;
+  // Throws permission_denied unless the caller's role has `right`.
+  void require_right(const std::string& right, const std::string& what) const;
+  // Emits a result row to the call's sink, or collects it into `collected`.
+  void emit_row(Json row);
+  Json collected = Json::array();
+};
+
+struct ActionDef {
+  std::string name;   // "user.add"
+  std::string right;  // empty: any authenticated user (the handler may check more)
+  Access access = Access::write;
+  std::function<Json(ActionContext&)> run;
+  std::string summary;
+};
+
+class ActionRegistry {
+ public:
+  void add(ActionDef def);
+  const ActionDef* find(const std::string& name) const;
+  std::vector<const ActionDef*> all() const;
+
+ private:
+  std::map<std::string, ActionDef> actions_;
+};
+
+// Every action of every module; modules add themselves in actions.cpp.
+const ActionRegistry& action_registry();
+
+}  // namespace credit::service

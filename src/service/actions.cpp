@@ -1,0 +1,19 @@
+// The table of service modules: each adds its actions here, once.
+#include "service/action.hpp"
+#include "service/modules.hpp"
+
+namespace credit::service {
+
+const ActionRegistry& action_registry() {
+  static const ActionRegistry registry = [] {
+    ActionRegistry r;
+    register_account_actions(r);
+    register_store_actions(r);
+    register_audit_actions(r);
+    register_policy_actions(r);
+    return r;
+  }();
+  return registry;
+}
+
+}  // namespace credit::service

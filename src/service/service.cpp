@@ -1,0 +1,193 @@
+#include "service/service.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <set>
+
+#include "domain/roles.hpp"
+#include "service/tokens.hpp"
+#include "store/audit_chain.hpp"
+#include "store/store.hpp"
+#include "util/crypto.hpp"
+#include "util/error.hpp"
+
+namespace credit::service {
+
+namespace {
+const std::set<std::string>& personal_keys() {
+  static const std::set<std::string> keys = {"id_number", "person_name", "legal_rep_id",
+                                             "subject_id_number"};
+  return keys;
+}
+const std::set<std::string>& secret_keys() {
+  static const std::set<std::string> keys = {"token", "password", "secret"};
+  return keys;
+}
+
+std::string hmac_key(store::Store& store) {
+  auto key = store.setting("audit.hmac_key");
+  if (!key) fail(ErrorCode::store_unavailable, "the store has no audit key", "re-create the store");
+  return *key;
+}
+
+Error permission_error(const Principal& who, const ActionDef& def) {
+  auto roles = domain::roles_with_right(def.right);
+  return Error(
+      ErrorCode::permission_denied,
+      fmt::format("permission denied: {} needs the right '{}', which role '{}' of user "
+                  "'{}' does not have",
+                  def.name, def.right, who.role, who.name),
+      fmt::format("ask an administrator; roles with '{}': {}", def.right, fmt::join(roles, ", ")));
+}
+}  // namespace
+
+Json sanitise_audit_params(const Json& params, const std::string& key) {
+  if (params.is_object()) {
+    Json out = Json::object();
+    for (const auto& [name, value] : params.items()) {
+      if (secret_keys().count(name)) continue;
+      if (personal_keys().count(name) && value.is_string() && !value.get<std::string>().empty())
+        out[name] = "hmac:" + crypto::hmac_sha256_hex(key, value.get<std::string>()).substr(0, 32);
+      else
+        out[name] = sanitise_audit_params(value, key);
+    }
+    return out;
+  }
+  if (params.is_array()) {
+    Json out = Json::array();
+    for (const auto& item : params)
+      out.push_back(sanitise_audit_params(item, key));
+    return out;
+  }
+  return params;
+}
+
+void Service::append_entry(const Principal& who, const std::string& action, const AuditNote& note,
+                           const std::string& outcome, const std::string& reason) {
+  store::AuditEntry entry;
+  entry.ts_utc = format_utc(clock_.real_now());
+  if (clock_.simulated()) entry.ts_sim = format_utc(clock_.now());
+  entry.actor = who.name;
+  entry.role = who.role;
+  entry.dept = who.dept;
+  entry.action = action;
+  entry.targets = Json(note.targets).dump();
+  entry.params = canonical_json(note.params);
+  entry.outcome = outcome;
+  entry.reason = reason;
+  store::append_audit_entry(store_.db(), std::move(entry));
+}
+
+void Service::record_refusal(const Principal& who, const Call& call, const AuditNote& note,
+                             const std::string& outcome, const std::string& reason) {
+  // Best effort in its own transaction: the refusal itself is what the caller gets either way.
+  try {
+    AuditNote copy = note;
+    if (copy.params.empty()) copy.params = sanitise_audit_params(call.params, hmac_key(store_));
+    store::Transaction tx(store_.db(), store::Transaction::Kind::immediate);
+    append_entry(who, call.action, copy, outcome, reason);
+    tx.commit();
+  } catch (const std::exception&) {
+  }
+}
+
+Principal Service::authenticate(const Call& call) {
+  if (!call.token || call.token->empty())
+    fail(ErrorCode::unauthenticated, "no token given",
+         "pass --token-file FILE (readable only by you), --token, or set CREDIT_TOKEN; an "
+         "administrator issues tokens with `credit user add` or `credit user token`");
+  auto parsed = parse_token(*call.token);
+  // Hash even a malformed token, so timing does not tell malformed from wrong.
+  std::string presented = crypto::sha256_hex(parsed ? parsed->secret : *call.token);
+  auto stmt = store_.db().prepare(
+      "SELECT id, name, role, dept, token_hash, disabled FROM users WHERE id = ?");
+  stmt.bind(1, parsed ? parsed->user_id : int64_t{-1});
+  bool found = stmt.step();
+  std::string stored = found ? stmt.column_text(4) : std::string(64, '0');
+  bool match = crypto::constant_time_equal(presented, stored);
+  if (!found || !match || !parsed)
+    fail(ErrorCode::unauthenticated, "the token is not valid for this store",
+         "check that the token belongs to this store and was not rotated; an administrator can "
+         "issue a new one with `credit user token NAME`");
+  Principal who{stmt.column_int64(0), stmt.column_text(1), stmt.column_text(2),
+                stmt.column_text(3)};
+  if (stmt.column_int64(5) != 0)
+    throw Error(ErrorCode::unauthenticated, fmt::format("user '{}' is disabled", who.name),
+                "ask an administrator to re-enable the account (`credit user enable`)");
+  return who;
+}
+
+Json Service::run_action(const ActionDef& def, ActionContext& ctx, const Principal& who) {
+  using store::Transaction;
+  auto& db = store_.db();
+  switch (def.access) {
+    case Access::write: {
+      Transaction tx(db, Transaction::Kind::immediate);
+      Json result = def.run(ctx);
+      append_entry(who, def.name, ctx.audit, "ok", ctx.audit.reason);
+      tx.commit();
+      return result;
+    }
+    case Access::read: {
+      Json result;
+      {
+        Transaction snapshot(db, Transaction::Kind::deferred);
+        result = def.run(ctx);
+        snapshot.commit();
+      }
+      // Fail closed: nothing is released unless the read was recorded.
+      Transaction tx(db, Transaction::Kind::immediate);
+      append_entry(who, def.name, ctx.audit, "ok", ctx.audit.reason);
+      tx.commit();
+      return result;
+    }
+    case Access::audit_first: {
+      {
+        Transaction tx(db, Transaction::Kind::immediate);
+        append_entry(who, def.name, ctx.audit, "ok", ctx.audit.reason);
+        tx.commit();
+      }
+      Transaction snapshot(db, Transaction::Kind::deferred);
+      Json result = def.run(ctx);
+      snapshot.commit();
+      return result;
+    }
+  }
+  fail(ErrorCode::internal, "unknown access mode");
+}
+
+Json Service::call(const Call& call) {
+  const ActionDef* def = action_registry().find(call.action);
+  if (def == nullptr)
+    fail(ErrorCode::usage, fmt::format("unknown action '{}'", call.action),
+         "the client and the store's server may be different versions");
+
+  Principal who;
+  try {
+    who = authenticate(call);
+  } catch (const Error& e) {
+    record_refusal(Principal{}, call, AuditNote{}, "unauthenticated", e.what());
+    throw;
+  }
+  ActionContext ctx(store_, who, call, clock_);
+  ctx.audit.params = sanitise_audit_params(call.params, hmac_key(store_));
+  if (!def->right.empty() && !domain::role_has_right(who.role, def->right)) {
+    Error denied = permission_error(who, *def);
+    record_refusal(who, call, ctx.audit, "denied", denied.what());
+    throw denied;
+  }
+  try {
+    return run_action(*def, ctx, who);
+  } catch (const Error& e) {
+    bool denied = e.code() == ErrorCode::permission_denied;
+    record_refusal(who, call, ctx.audit, denied ? "denied" : "failed", e.what());
+    throw;
+  } catch (const std::exception& e) {
+    std::string message = fmt::format("internal error in {}: {}", call.action, e.what());
+    record_refusal(who, call, ctx.audit, "failed", message);
+    throw Error(ErrorCode::internal, message, "this is a bug; please report it with the command");
+  }
+}
+
+}  // namespace credit::service

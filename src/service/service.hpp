@@ -1,0 +1,45 @@
+#pragma once
+// The service layer: the only place that authenticates, checks rights and writes the audit log.
+// Used in-process by the local client and by `credit serve` for remote clients.
+#include <string>
+
+#include "service/action.hpp"
+#include "service/call.hpp"
+#include "util/clock.hpp"
+
+namespace credit::store {
+class Store;
+}
+
+namespace credit::service {
+
+class Service {
+ public:
+  Service(store::Store& store, Clock clock) : store_(store), clock_(std::move(clock)) {}
+
+  // Runs one call: authenticate → authorise → handler + audit entry in one transaction.
+  // Refusals and failures are audited too, then rethrown.
+  Json call(const Call& call);
+
+  // For `credit init`: seeds settings and the first admin in a brand-new store; returns
+  // {"user", "token"} and writes audit entry 1.
+  Json bootstrap(const std::string& admin_name);
+
+ private:
+  Principal authenticate(const Call& call);
+  void record_refusal(const Principal& who, const Call& call, const AuditNote& note,
+                      const std::string& outcome, const std::string& reason);
+  void append_entry(const Principal& who, const std::string& action, const AuditNote& note,
+                    const std::string& outcome, const std::string& reason);
+  Json run_action(const ActionDef& def, ActionContext& ctx, const Principal& who);
+
+  store::Store& store_;
+  Clock clock_;
+};
+
+// Audit parameters never hold personal values or secrets: personal values become
+// "hmac:<hex>" (HMAC-SHA256 with the store's key, so an auditor can match a known value), and
+// tokens are dropped.
+Json sanitise_audit_params(const Json& params, const std::string& hmac_key);
+
+}  // namespace credit::service

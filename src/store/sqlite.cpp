@@ -1,0 +1,207 @@
+#include "store/sqlite.hpp"
+
+#include <fmt/format.h>
+#include <sqlite3.h>
+
+#include "util/error.hpp"
+
+namespace credit::store {
+
+namespace {
+ErrorCode category(int rc) {
+  switch (rc & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_CANTOPEN:
+    case SQLITE_NOTADB:
+    case SQLITE_CORRUPT:
+    case SQLITE_READONLY:
+    case SQLITE_IOERR:
+    case SQLITE_FULL:
+    case SQLITE_PERM:
+      return ErrorCode::store_unavailable;
+    case SQLITE_CONSTRAINT:
+      return ErrorCode::conflict;
+    default:
+      return ErrorCode::internal;
+  }
+}
+
+std::string hint_for(int rc) {
+  switch (rc & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return "another process holds the store's write lock; retry in a moment";
+    case SQLITE_CANTOPEN:
+      return "check the --store path (or CREDIT_STORE) and its permissions; `credit init` creates "
+             "a store";
+    case SQLITE_NOTADB:
+    case SQLITE_CORRUPT:
+      return "the file is not an intact credit store; restore it from a backup";
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+      return "the store or its directory is not writable by this user";
+    case SQLITE_FULL:
+      return "the disk is full; free space and retry";
+    default:
+      return {};
+  }
+}
+}  // namespace
+
+Db::Db(const std::string& path, Mode mode) : path_(path) {
+  int flags = SQLITE_OPEN_NOMUTEX;
+  flags |= mode == Mode::read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+  if (mode == Mode::read_write_create) flags |= SQLITE_OPEN_CREATE;
+  int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
+    sqlite3_close_v2(db_);
+    db_ = nullptr;
+    throw Error(ErrorCode::store_unavailable, fmt::format("cannot open store '{}': {}", path, msg),
+                hint_for(rc));
+  }
+  sqlite3_extended_result_codes(db_, 1);
+  sqlite3_busy_timeout(db_, 10000);
+}
+
+Db::~Db() {
+  sqlite3_close_v2(db_);
+}
+
+void Db::raise(int rc, std::string_view context) const {
+  std::string msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
+  throw Error(category(rc), fmt::format("store error while {}: {}", context, msg), hint_for(rc));
+}
+
+void Db::exec(std::string_view sql) {
+  std::string text(sql);
+  char* err = nullptr;
+  int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &err);
+  if (rc != SQLITE_OK) {
+    std::string msg = err ? err : sqlite3_errstr(rc);
+    sqlite3_free(err);
+    throw Error(category(rc), fmt::format("store error: {}", msg), hint_for(rc));
+  }
+}
+
+int64_t Db::last_insert_rowid() const {
+  return sqlite3_last_insert_rowid(db_);
+}
+int Db::changes() const {
+  return sqlite3_changes(db_);
+}
+bool Db::in_transaction() const {
+  return sqlite3_get_autocommit(db_) == 0;
+}
+
+Stmt::Stmt(Db& db, std::string_view sql) : db_(&db), stmt_(nullptr) {
+  int rc = sqlite3_prepare_v3(db.handle(), sql.data(), static_cast<int>(sql.size()),
+                              SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr);
+  if (rc != SQLITE_OK) db.raise(rc, fmt::format("preparing `{}`", sql.substr(0, 60)));
+}
+
+Stmt::~Stmt() {
+  sqlite3_finalize(stmt_);
+}
+Stmt::Stmt(Stmt&& other) noexcept : db_(other.db_), stmt_(other.stmt_) {
+  other.stmt_ = nullptr;
+}
+
+Stmt& Stmt::bind(int index, int64_t value) {
+  if (int rc = sqlite3_bind_int64(stmt_, index, value); rc != SQLITE_OK) db_->raise(rc, "binding");
+  return *this;
+}
+Stmt& Stmt::bind(int index, double value) {
+  if (int rc = sqlite3_bind_double(stmt_, index, value); rc != SQLITE_OK) db_->raise(rc, "binding");
+  return *this;
+}
+Stmt& Stmt::bind(int index, std::string_view value) {
+  int rc =
+      sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+  if (rc != SQLITE_OK) db_->raise(rc, "binding");
+  return *this;
+}
+Stmt& Stmt::bind_null(int index) {
+  if (int rc = sqlite3_bind_null(stmt_, index); rc != SQLITE_OK) db_->raise(rc, "binding");
+  return *this;
+}
+int Stmt::parameter_index(const char* name) const {
+  return sqlite3_bind_parameter_index(stmt_, name);
+}
+
+bool Stmt::step() {
+  int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  sqlite3_reset(stmt_);
+  db_->raise(rc, fmt::format("running `{}`", std::string_view(sqlite3_sql(stmt_)).substr(0, 60)));
+}
+
+void Stmt::run() {
+  while (step()) {
+  }
+  sqlite3_reset(stmt_);
+}
+
+void Stmt::reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+int64_t Stmt::column_int64(int col) const {
+  return sqlite3_column_int64(stmt_, col);
+}
+double Stmt::column_double(int col) const {
+  return sqlite3_column_double(stmt_, col);
+}
+std::string_view Stmt::column_view(int col) const {
+  auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
+  return p ? std::string_view(p, sqlite3_column_bytes(stmt_, col)) : std::string_view();
+}
+std::string Stmt::column_text(int col) const {
+  return std::string(column_view(col));
+}
+bool Stmt::column_is_null(int col) const {
+  return sqlite3_column_type(stmt_, col) == SQLITE_NULL;
+}
+std::optional<std::string> Stmt::column_optional_text(int col) const {
+  if (column_is_null(col)) return std::nullopt;
+  return column_text(col);
+}
+std::optional<int64_t> Stmt::column_optional_int64(int col) const {
+  if (column_is_null(col)) return std::nullopt;
+  return column_int64(col);
+}
+int Stmt::column_count() const {
+  return sqlite3_column_count(stmt_);
+}
+std::string Stmt::column_name(int col) const {
+  return sqlite3_column_name(stmt_, col);
+}
+
+Transaction::Transaction(Db& db, Kind kind) : db_(db) {
+  db_.exec(kind == Kind::immediate ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED");
+}
+
+Transaction::~Transaction() {
+  if (open_ && db_.in_transaction()) {
+    try {
+      db_.exec("ROLLBACK");
+    } catch (...) {
+      // Nothing more can be done in a destructor; SQLite rolls back on close anyway.
+    }
+  }
+}
+
+void Transaction::commit() {
+  db_.exec("COMMIT");
+  open_ = false;
+}
+
+void Transaction::rollback() {
+  if (open_ && db_.in_transaction()) db_.exec("ROLLBACK");
+  open_ = false;
+}
+
+}  // namespace credit::store

@@ -1,0 +1,101 @@
+#pragma once
+// A thin RAII layer over the SQLite C API: connections, prepared statements, transactions.
+// SQLite errors become credit::Error with a category (busy → store_unavailable, constraint →
+// conflict).
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace credit::store {
+
+class Db;
+
+class Stmt {
+ public:
+  Stmt(Db& db, std::string_view sql);
+  ~Stmt();
+  Stmt(Stmt&& other) noexcept;
+  Stmt& operator=(Stmt&&) = delete;
+  Stmt(const Stmt&) = delete;
+
+  // Binding: 1-based index. Returns *this to chain.
+  Stmt& bind(int index, int64_t value);
+  Stmt& bind(int index, int value) { return bind(index, static_cast<int64_t>(value)); }
+  Stmt& bind(int index, double value);
+  Stmt& bind(int index, std::string_view value);
+  Stmt& bind(int index, const char* value) { return bind(index, std::string_view(value)); }
+  Stmt& bind(int index, const std::string& value) { return bind(index, std::string_view(value)); }
+  Stmt& bind_null(int index);
+  template <class T>
+  Stmt& bind(int index, const std::optional<T>& value) {
+    return value ? bind(index, *value) : bind_null(index);
+  }
+  int parameter_index(const char* name) const;
+
+  // Steps once: true when a row is available, false when done.
+  bool step();
+  // Runs to completion (for statements without results).
+  void run();
+  void reset();  // reset and clear bindings, for reuse
+
+  int64_t column_int64(int col) const;
+  double column_double(int col) const;
+  std::string column_text(int col) const;
+  std::string_view column_view(int col) const;  // valid until the next step/reset
+  std::optional<std::string> column_optional_text(int col) const;
+  std::optional<int64_t> column_optional_int64(int col) const;
+  bool column_is_null(int col) const;
+  int column_count() const;
+  std::string column_name(int col) const;
+
+ private:
+  Db* db_;
+  sqlite3_stmt* stmt_;
+};
+
+class Db {
+ public:
+  enum class Mode { read_write, read_write_create, read_only };
+  Db(const std::string& path, Mode mode);
+  ~Db();
+  Db(const Db&) = delete;
+  Db& operator=(const Db&) = delete;
+
+  void exec(std::string_view sql);  // one or more statements, no results
+  Stmt prepare(std::string_view sql) { return Stmt(*this, sql); }
+  int64_t last_insert_rowid() const;
+  int changes() const;
+  bool in_transaction() const;
+  const std::string& path() const { return path_; }
+  sqlite3* handle() { return db_; }
+
+  // Throws credit::Error for an SQLite result code, with context.
+  [[noreturn]] void raise(int rc, std::string_view context) const;
+
+ private:
+  sqlite3* db_ = nullptr;
+  std::string path_;
+};
+
+// BEGIN IMMEDIATE (takes the write lock at once: writers serialise, no upgrade deadlocks) or
+// BEGIN DEFERRED (a read snapshot). Rolls back unless commit() was called.
+class Transaction {
+ public:
+  enum class Kind { deferred, immediate };
+  Transaction(Db& db, Kind kind);
+  ~Transaction();
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  void commit();
+  void rollback();
+
+ private:
+  Db& db_;
+  bool open_ = true;
+};
+
+}  // namespace credit::store

@@ -1,0 +1,88 @@
+#include "store/store.hpp"
+
+#include <fmt/format.h>
+#include <sys/stat.h>
+
+#include "store/migrations.hpp"
+#include "util/error.hpp"
+
+namespace credit::store {
+
+namespace {
+bool path_exists(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+void require_existing(const std::string& path) {
+  if (!path_exists(path))
+    fail(ErrorCode::store_unavailable, fmt::format("no store at '{}'", path),
+         fmt::format("check --store or CREDIT_STORE; `credit init --store {}` creates a new store",
+                     path));
+}
+}  // namespace
+
+Store::Store(const std::string& path, Db::Mode mode) : db_(path, mode) {
+  configure_connection();
+}
+
+void Store::configure_connection() {
+  // NORMAL is durable against process crashes in WAL mode and keeps commits cheap; a power loss can
+  // lose the newest transactions but never splits a change from its audit entry.
+  db_.exec("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY;");
+}
+
+std::unique_ptr<Store> Store::create(const std::string& path, int version) {
+  if (path_exists(path))
+    fail(ErrorCode::conflict, fmt::format("a file already exists at '{}'", path),
+         "credit init never overwrites a store; choose another path, or run `credit migrate` to "
+         "upgrade an existing store");
+  std::unique_ptr<Store> store(new Store(path, Db::Mode::read_write_create));
+  store->db_.exec("PRAGMA journal_mode = WAL");
+  Transaction tx(store->db_, Transaction::Kind::immediate);
+  apply_migrations(store->db_, version == 0 ? latest_schema_version() : version);
+  tx.commit();
+  return store;
+}
+
+std::unique_ptr<Store> Store::open(const std::string& path) {
+  auto store = open_any_version(path);
+  int have = schema_version(store->db_);
+  int want = latest_schema_version();
+  if (have == 0)
+    fail(ErrorCode::store_unavailable, fmt::format("'{}' is not a credit store", path),
+         "check --store or CREDIT_STORE; `credit init` creates a store");
+  if (have < want)
+    fail(ErrorCode::store_unavailable,
+         fmt::format("store '{}' has schema version {}, this credit needs {}", path, have, want),
+         fmt::format("an administrator upgrades it with `credit migrate --store {}` (back it up "
+                     "first)",
+                     path));
+  if (have > want)
+    fail(ErrorCode::store_unavailable,
+         fmt::format("store '{}' has schema version {}, newer than this credit ({})", path, have,
+                     want),
+         "use a newer credit with this store");
+  return store;
+}
+
+std::unique_ptr<Store> Store::open_any_version(const std::string& path) {
+  require_existing(path);
+  return std::unique_ptr<Store>(new Store(path, Db::Mode::read_write));
+}
+
+std::optional<std::string> Store::setting(const std::string& key) {
+  auto stmt = db_.prepare("SELECT value FROM settings WHERE key = ?");
+  stmt.bind(1, key);
+  if (!stmt.step()) return std::nullopt;
+  return stmt.column_text(0);
+}
+
+void Store::set_setting(const std::string& key, const std::string& value) {
+  auto stmt = db_.prepare(
+      "INSERT INTO settings (key, value) VALUES (?, ?) "
+      "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+  stmt.bind(1, key).bind(2, value).run();
+}
+
+}  // namespace credit::store

@@ -1,0 +1,74 @@
+# Shared helpers for the end-to-end suites: each suite runs the real binary on temporary stores.
+# Usage: source "$(dirname "$0")/lib.sh"
+set -u
+CREDIT_BIN=${CREDIT_BIN:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/build/credit}
+CREDIT_SOURCE_DIR=${CREDIT_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/credit-e2e.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+cd "$WORK"
+unset CREDIT_STORE CREDIT_TOKEN CREDIT_TOKEN_FILE CREDIT_NOW
+export NO_COLOR=1
+FAILURES=0
+CHECKS=0
+
+credit() { "$CREDIT_BIN" "$@"; }
+
+# Runs a command, capturing stdout in $OUT, stderr in $ERR and the exit status in $RC.
+run() {
+  OUT=$("$@" 2>"$WORK/.stderr") && RC=0 || RC=$?
+  ERR=$(cat "$WORK/.stderr")
+}
+
+fail() {
+  FAILURES=$((FAILURES + 1))
+  echo "FAIL: $*" >&2
+  echo "  stdout: ${OUT:-}" | head -20 >&2
+  echo "  stderr: ${ERR:-}" | head -20 >&2
+}
+pass() { CHECKS=$((CHECKS + 1)); }
+
+expect_rc() {  # expect_rc N description
+  if [[ "$RC" == "$1" ]]; then pass; else fail "$2: exit $RC, expected $1"; fi
+}
+expect_out() {  # expect_out REGEX description
+  if grep -qE -- "$1" <<<"$OUT"; then pass; else fail "$2: stdout does not match /$1/"; fi
+}
+expect_err() {
+  if grep -qE -- "$1" <<<"$ERR"; then pass; else fail "$2: stderr does not match /$1/"; fi
+}
+expect_eq() {  # expect_eq ACTUAL EXPECTED description
+  if [[ "$1" == "$2" ]]; then pass; else fail "$3: got '$1', expected '$2'"; fi
+}
+# jq-free JSON field access with python3: json_get '.a.b' <<<"$json"
+json_get() {
+  python3 -c '
+import json, sys
+v = json.load(sys.stdin)
+for part in [p for p in sys.argv[1].split(".") if p]:
+    v = v[int(part)] if isinstance(v, list) else v[part]
+print(v if not isinstance(v, (dict, list, bool)) and v is not None else json.dumps(v))
+' "$1"
+}
+
+# Creates a store at $1 and writes the admin token to $2 (mode 600).
+new_store() {
+  local store=$1 tokfile=$2
+  credit --store "$store" init --format json | json_get .token >"$tokfile"
+  chmod 600 "$tokfile"
+}
+# Adds a user; writes its token to $WORK/<name>.token (mode 600).
+add_user() {  # add_user STORE ADMIN_TOKEN_FILE NAME ROLE [DEPT]
+  local store=$1 admin=$2 name=$3 role=$4 dept=${5:-}
+  local args=(--store "$store" --token-file "$admin" user add "$name" --role "$role" --format json)
+  [[ -n "$dept" ]] && args+=(--dept "$dept")
+  credit "${args[@]}" | json_get .token >"$WORK/$name.token"
+  chmod 600 "$WORK/$name.token"
+}
+
+finish() {
+  if ((FAILURES > 0)); then
+    echo "$(basename "$0"): $FAILURES of $((CHECKS + FAILURES)) checks failed" >&2
+    exit 1
+  fi
+  echo "$(basename "$0"): all $CHECKS checks passed"
+}

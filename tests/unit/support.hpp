@@ -1,0 +1,39 @@
+#pragma once
+// Test support: real temporary directories and real stores.
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "service/service.hpp"
+#include "store/store.hpp"
+#include "util/clock.hpp"
+
+namespace credit::test {
+
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::filesystem::path& path() const { return path_; }
+  std::string file(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// A fresh store with an admin; keeps the admin's token.
+struct TestStore {
+  TempDir dir;
+  std::unique_ptr<store::Store> store;
+  std::string admin_token;
+  Clock clock = Clock::fixed(*parse_timestamp("2026-05-06T10:00:00+08:00"));
+
+  TestStore();
+  service::Service service() { return service::Service(*store, clock); }
+  Json call(const std::string& action, Json params, const std::string& token);
+  // Creates a user with the role (and department) and returns its token.
+  std::string add_user(const std::string& name, const std::string& role,
+                       const std::string& dept = "");
+};
+
+}  // namespace credit::test

@@ -1,0 +1,67 @@
+#include <doctest/doctest.h>
+
+#include "store/migrations.hpp"
+#include "store/sqlite.hpp"
+#include "store/store.hpp"
+#include "support.hpp"
+#include "util/error.hpp"
+
+using namespace credit;
+
+namespace {
+ErrorCode code_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.code();
+  }
+  FAIL("no error thrown");
+  return ErrorCode::internal;
+}
+}  // namespace
+
+TEST_CASE("a new store is in WAL mode with foreign keys on and the latest schema") {
+  test::TempDir dir;
+  auto s = store::Store::create(dir.file("s.db"));
+  auto mode = s->db().prepare("PRAGMA journal_mode");
+  mode.step();
+  CHECK(mode.column_text(0) == "wal");
+  auto fk = s->db().prepare("PRAGMA foreign_keys");
+  fk.step();
+  CHECK(fk.column_int64(0) == 1);
+  CHECK(store::schema_version(s->db()) == store::latest_schema_version());
+}
+
+TEST_CASE("create refuses an existing path; open refuses a missing one") {
+  test::TempDir dir;
+  store::Store::create(dir.file("s.db"));
+  CHECK(code_of([&] { store::Store::create(dir.file("s.db")); }) == ErrorCode::conflict);
+  CHECK(code_of([&] { store::Store::open(dir.file("missing.db")); }) ==
+        ErrorCode::store_unavailable);
+}
+
+TEST_CASE("an older store is refused by open and upgraded only by an explicit migration") {
+  if (store::latest_schema_version() < 2) return;  // needs two migrations to exist
+  test::TempDir dir;
+  std::string path = dir.file("old.db");
+  store::Store::create(path, 1);
+  CHECK(code_of([&] { store::Store::open(path); }) == ErrorCode::store_unavailable);
+  auto any = store::Store::open_any_version(path);
+  CHECK(store::schema_version(any->db()) == 1);  // opening did not migrate
+  store::Transaction tx(any->db(), store::Transaction::Kind::immediate);
+  auto applied = store::apply_migrations(any->db(), store::latest_schema_version());
+  tx.commit();
+  CHECK(applied.size() == size_t(store::latest_schema_version() - 1));
+  CHECK_NOTHROW(store::Store::open(path));
+}
+
+TEST_CASE("a file that is not a store is refused") {
+  test::TempDir dir;
+  std::string path = dir.file("junk.db");
+  {
+    FILE* f = fopen(path.c_str(), "w");
+    fputs("not a database at all, just text\n", f);
+    fclose(f);
+  }
+  CHECK(code_of([&] { store::Store::open(path); }) == ErrorCode::store_unavailable);
+}
