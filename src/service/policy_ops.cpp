@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <map>
+#include <mutex>
 
 #include "io/byte_source.hpp"
 #include "service/modules.hpp"
@@ -15,13 +16,6 @@
 namespace credit::service {
 
 namespace {
-
-// Per process: a store's active profile is parsed once (the service runs one call per process
-// locally; the server re-reads when the active id changes).
-struct PolicyCache {
-  std::string db_path;
-  ActivePolicy policy;
-};
 
 int64_t active_policy_id(store::Db& db) {
   auto stmt = db.prepare("SELECT value FROM settings WHERE key = 'policy.active'");
@@ -55,7 +49,8 @@ Json profile_summary(const ActivePolicy& p) {
 }
 
 Json policy_show(ActionContext& ctx) {
-  const ActivePolicy& p = active_policy(ctx.db());
+  auto policy = active_policy(ctx.db());
+  const ActivePolicy& p = *policy;
   ctx.audit.targets.push_back("policy:" + p.profile.id);
   Json result = profile_summary(p);
   auto stmt = ctx.db().prepare(
@@ -71,7 +66,7 @@ Json policy_show(ActionContext& ctx) {
 }
 
 Json policy_list(ActionContext& ctx) {
-  std::string active = active_policy(ctx.db()).profile.id;
+  std::string active = active_policy(ctx.db())->profile.id;
   for (const auto& file : list_files(share_path("policy"), ".json")) {
     std::string name = file.substr(0, file.size() - 5);
     Json row = {{"name", name}, {"active", name == active}};
@@ -103,10 +98,11 @@ Json policy_set(ActionContext& ctx) {
     content = read_text_file(path);
     source = "share/policy/" + name + ".json";
   }
-  std::string before = active_policy(ctx.db()).profile.id;
+  std::string before = active_policy(ctx.db())->profile.id;
   int64_t id =
       install_policy(ctx.db(), content, source, ctx.user.name, format_utc(ctx.clock.now()));
-  const ActivePolicy& now = active_policy(ctx.db());
+  auto now_policy = active_policy(ctx.db());
+  const ActivePolicy& now = *now_policy;
   ctx.audit.targets.push_back("policy:" + now.profile.id);
   ctx.audit.params["sha256"] = now.sha256;
   ctx.audit.params["source"] = source;
@@ -117,18 +113,25 @@ Json policy_set(ActionContext& ctx) {
 
 }  // namespace
 
-const ActivePolicy& active_policy(store::Db& db) {
-  static std::map<std::string, ActivePolicy> cache;  // by store path
+std::shared_ptr<const ActivePolicy> active_policy(store::Db& db) {
+  // Parsed once per store and profile version; the server's threads share the cache.
+  static std::mutex mutex;
+  static std::map<std::string, std::shared_ptr<const ActivePolicy>> cache;  // by store path
   int64_t id = active_policy_id(db);
-  auto it = cache.find(db.path());
-  if (it != cache.end() && it->second.id == id) return it->second;
+  {
+    std::lock_guard lock(mutex);
+    auto it = cache.find(db.path());
+    if (it != cache.end() && it->second->id == id) return it->second;
+  }
   auto stmt = db.prepare("SELECT content, sha256 FROM policy_profiles WHERE id = ?");
   stmt.bind(1, id);
   if (!stmt.step())
     fail(ErrorCode::store_unavailable, "the store's active policy profile is missing",
          "an administrator sets one with `credit policy set`");
-  ActivePolicy policy{id, stmt.column_text(1), domain::parse_policy(stmt.column_text(0))};
-  return cache[db.path()] = std::move(policy);
+  auto policy = std::make_shared<const ActivePolicy>(
+      ActivePolicy{id, stmt.column_text(1), domain::parse_policy(stmt.column_text(0))});
+  std::lock_guard lock(mutex);
+  return cache[db.path()] = policy;
 }
 
 int64_t install_policy(store::Db& db, const std::string& content, const std::string& source,

@@ -1,5 +1,6 @@
 #pragma once
 // The reference data a store applies: its active policy profile (held in the store).
+#include <memory>
 #include <string>
 
 #include "domain/policy.hpp"
@@ -16,8 +17,9 @@ struct ActivePolicy {
   domain::PolicyProfile profile;
 };
 
-// The profile in force; throws Error(store_unavailable) when none is set.
-const ActivePolicy& active_policy(store::Db& db);
+// The profile in force; throws Error(store_unavailable) when none is set. Shared and immutable, so
+// server threads can hold it while another call installs a new one.
+std::shared_ptr<const ActivePolicy> active_policy(store::Db& db);
 
 // Loads a profile (file content) into the store and makes it active; returns its row id.
 // `source` says where it came from. Validates with domain::parse_policy first.
