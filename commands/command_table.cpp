@@ -8,12 +8,14 @@ extern const CommandDef cmd_migrate;
 extern const CommandDef cmd_user;
 extern const CommandDef cmd_whoami;
 extern const CommandDef cmd_policy;
+extern const CommandDef cmd_calendar;
 extern const CommandDef cmd_audit;
 extern const CommandDef cmd_generate;
 
 const std::vector<const CommandDef*>& command_table() {
   static const std::vector<const CommandDef*> table = {
-      &cmd_init, &cmd_migrate, &cmd_user, &cmd_whoami, &cmd_policy, &cmd_audit, &cmd_generate,
+      &cmd_init,   &cmd_migrate,  &cmd_user,  &cmd_whoami,
+      &cmd_policy, &cmd_calendar, &cmd_audit, &cmd_generate,
   };
   return table;
 }

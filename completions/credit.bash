@@ -18,6 +18,9 @@ _credit() {
       "/policy/show") path="$path/$w" ;;
       "/policy/list") path="$path/$w" ;;
       "/policy/set") path="$path/$w" ;;
+      "/calendar") path="$path/$w" ;;
+      "/calendar/show") path="$path/$w" ;;
+      "/calendar/load") path="$path/$w" ;;
       "/audit") path="$path/$w" ;;
       "/audit/verify") path="$path/$w" ;;
     esac
@@ -33,7 +36,7 @@ _credit() {
     "/user/add":--dept) return ;;
   esac
   case "$path" in
-    "") subs="init migrate user whoami policy audit"; opts="--store --token --token-file --format --quiet -q --verbose -v --config --version" ;;
+    "") subs="init migrate user whoami policy calendar audit"; opts="--store --token --token-file --format --quiet -q --verbose -v --config --version" ;;
     "/init") subs=""; opts="--admin" ;;
     "/migrate") subs=""; opts="--dry-run" ;;
     "/user") subs="add list disable enable token"; opts="" ;;
@@ -47,6 +50,9 @@ _credit() {
     "/policy/show") subs=""; opts="" ;;
     "/policy/list") subs=""; opts="" ;;
     "/policy/set") subs=""; opts="" ;;
+    "/calendar") subs="show load"; opts="" ;;
+    "/calendar/show") subs=""; opts="" ;;
+    "/calendar/load") subs=""; opts="" ;;
     "/audit") subs="verify"; opts="" ;;
     "/audit/verify") subs=""; opts="" ;;
   esac

@@ -2,7 +2,7 @@
 function __credit_path
     set -l path ""
     for t in (commandline -opc)[2..-1]
-        if contains -- "$path/$t" "/init" "/migrate" "/user" "/user/add" "/user/list" "/user/disable" "/user/enable" "/user/token" "/whoami" "/policy" "/policy/show" "/policy/list" "/policy/set" "/audit" "/audit/verify"
+        if contains -- "$path/$t" "/init" "/migrate" "/user" "/user/add" "/user/list" "/user/disable" "/user/enable" "/user/token" "/whoami" "/policy" "/policy/show" "/policy/list" "/policy/set" "/calendar" "/calendar/show" "/calendar/load" "/audit" "/audit/verify"
             set path "$path/$t"
         end
     end
@@ -14,6 +14,7 @@ complete -c credit -n "test (__credit_path) = ''" -a migrate -d 'upgrade a store
 complete -c credit -n "test (__credit_path) = ''" -a user -d 'manage accounts, roles, departments and tokens'
 complete -c credit -n "test (__credit_path) = ''" -a whoami -d 'show the account the token belongs to, its role, department and rights'
 complete -c credit -n "test (__credit_path) = ''" -a policy -d 'show and choose the policy profile: periods, severity, repair and masking rules'
+complete -c credit -n "test (__credit_path) = ''" -a calendar -d 'show and update the working-day calendar that deadlines are counted in'
 complete -c credit -n "test (__credit_path) = ''" -a audit -d 'verify the hash-chained audit log'
 complete -c credit -l store -r -F -d 'the store: an SQLite file, or https://host:port of `credit serve`'
 complete -c credit -l token -x -d 'your access token (prefer --token-file or CREDIT_TOKEN: command lines are visible to other users)'
@@ -35,4 +36,6 @@ complete -c credit -n "test (__credit_path) = '/user/add'" -l dept -x -d 'the de
 complete -c credit -n "test (__credit_path) = '/policy'" -a show -d 'print the active profile with every rule and its source'
 complete -c credit -n "test (__credit_path) = '/policy'" -a list -d 'list the profiles shipped in share/credit/policy'
 complete -c credit -n "test (__credit_path) = '/policy'" -a set -d 'make a profile the active one (admin; audited)'
+complete -c credit -n "test (__credit_path) = '/calendar'" -a show -d 'show a year'\''s holidays, make-up working days and source'
+complete -c credit -n "test (__credit_path) = '/calendar'" -a load -d 'load a year'\''s State Council holiday notice (admin; audited)'
 complete -c credit -n "test (__credit_path) = '/audit'" -a verify -d 'check the audit log'\''s hash chain; exit 9 at the first break'

@@ -32,6 +32,8 @@ const std::map<std::string, std::set<std::string>>& expected_matrix() {
       {"policy.show", kEveryone},
       {"policy.list", kEveryone},
       {"policy.set", {"admin"}},
+      {"calendar.show", kEveryone},
+      {"calendar.load", {"admin"}},
   };
   return m;
 }
