@@ -1,5 +1,5 @@
 #pragma once
-// Hashing, MACs and randomness, all from OpenSSL.
+// Hashing, MACs and randomness, all from libsodium.
 #include <cstdint>
 #include <string>
 #include <string_view>
