@@ -6,6 +6,7 @@
 #include <set>
 
 #include "domain/roles.hpp"
+#include "domain/text_clean.hpp"
 #include "service/tokens.hpp"
 #include "store/audit_chain.hpp"
 #include "store/store.hpp"
@@ -29,6 +30,14 @@ std::string hmac_key(store::Store& store) {
   auto key = store.setting("audit.hmac_key");
   if (!key) fail(ErrorCode::store_unavailable, "the store has no audit key", "re-create the store");
   return *key;
+}
+
+// Invalid bytes become U+FFFD.
+std::string valid_utf8(std::string_view text) {
+  std::string out;
+  for (size_t pos = 0; pos < text.size();)
+    domain::append_utf8(out, domain::utf8_next(text, pos).value_or(U'\uFFFD'));
+  return out;
 }
 
 Error permission_error(const Principal& who, const ActionDef& def) {
@@ -63,8 +72,9 @@ Json sanitise_audit_params(const Json& params, const std::string& key) {
   return params;
 }
 
-void Service::append_entry(const Principal& who, const std::string& action, const AuditNote& note,
-                           const std::string& outcome, const std::string& reason) {
+int64_t Service::append_entry(const Principal& who, const std::string& action,
+                              const AuditNote& note, const std::string& outcome,
+                              const std::string& reason) {
   store::AuditEntry entry;
   entry.ts_utc = format_utc(clock_.real_now());
   if (clock_.simulated()) entry.ts_sim = format_utc(clock_.now());
@@ -75,8 +85,10 @@ void Service::append_entry(const Principal& who, const std::string& action, cons
   entry.targets = Json(note.targets).dump();
   entry.params = canonical_json(note.params);
   entry.outcome = outcome;
-  entry.reason = reason;
-  store::append_audit_entry(store_.db(), std::move(entry));
+  // Exports carry entries as JSON text, which must be valid UTF-8 (an error message may quote a
+  // file name in another encoding).
+  entry.reason = domain::is_valid_utf8(reason) ? reason : valid_utf8(reason);
+  return store::append_audit_entry(store_.db(), std::move(entry)).seq;
 }
 
 void Service::record_refusal(const Principal& who, const Call& call, const AuditNote& note,
@@ -143,9 +155,10 @@ Json Service::run_action(const ActionDef& def, ActionContext& ctx, const Princip
       return result;
     }
     case Access::audit_first: {
+      if (def.prepare) def.prepare(ctx);
       {
         Transaction tx(db, Transaction::Kind::immediate);
-        append_entry(who, def.name, ctx.audit, "ok", ctx.audit.reason);
+        ctx.entry_seq = append_entry(who, def.name, ctx.audit, "ok", ctx.audit.reason);
         tx.commit();
       }
       Transaction snapshot(db, Transaction::Kind::deferred);
