@@ -34,6 +34,7 @@ std::string hmac_key(store::Store& store) {
 
 // Invalid bytes become U+FFFD.
 std::string valid_utf8(std::string_view text) {
+  if (domain::is_valid_utf8(text)) return std::string(text);
   std::string out;
   for (size_t pos = 0; pos < text.size();)
     domain::append_utf8(out, domain::utf8_next(text, pos).value_or(U'\uFFFD'));
@@ -57,12 +58,15 @@ Json sanitise_audit_params(const Json& params, const std::string& key) {
     for (const auto& [name, value] : params.items()) {
       if (secret_keys().count(name)) continue;
       if (personal_keys().count(name) && value.is_string() && !value.get<std::string>().empty())
-        out[name] = "hmac:" + crypto::hmac_sha256_hex(key, value.get<std::string>()).substr(0, 32);
+        out[valid_utf8(name)] =
+            "hmac:" + crypto::hmac_sha256_hex(key, value.get<std::string>()).substr(0, 32);
       else
-        out[name] = sanitise_audit_params(value, key);
+        out[valid_utf8(name)] = sanitise_audit_params(value, key);
     }
     return out;
   }
+  // The entry is JSON text: a value that is not UTF-8 must not keep the call from being recorded.
+  if (params.is_string()) return valid_utf8(params.get<std::string>());
   if (params.is_array()) {
     Json out = Json::array();
     for (const auto& item : params)
@@ -82,12 +86,12 @@ int64_t Service::append_entry(const Principal& who, const std::string& action,
   entry.role = who.role;
   entry.dept = who.dept;
   entry.action = action;
-  entry.targets = Json(note.targets).dump();
+  entry.targets = Json(note.targets).dump(-1, ' ', false, Json::error_handler_t::replace);
   entry.params = canonical_json(note.params);
   entry.outcome = outcome;
   // Exports carry entries as JSON text, which must be valid UTF-8 (an error message may quote a
   // file name in another encoding).
-  entry.reason = domain::is_valid_utf8(reason) ? reason : valid_utf8(reason);
+  entry.reason = valid_utf8(reason);
   return store::append_audit_entry(store_.db(), std::move(entry)).seq;
 }
 
