@@ -270,11 +270,10 @@ void setup_key(CLI::App& parent, Context& ctx) {
     std::string pem = r["public_key"].get<std::string>();
     if (!out->empty()) write_small_file(*out, pem);
     if (ctx.out().format() != io::Format::table) return ctx.out().object(r);
-    if (out->empty())
-      std::fputs(pem.c_str(), stdout);
-    else
-      ctx.out().say(
+    if (!out->empty())
+      return ctx.out().say(
           fmt::format("public key {} written to {}", r["key_id"].get<std::string>(), *out));
+    std::fputs(pem.c_str(), stdout);
     ctx.out().note(fmt::format("key {}", r["key_id"].get<std::string>()));
   });
 }
