@@ -177,10 +177,11 @@ void ChainVerifier::add_unreadable(std::string problem) {
 bool ChainVerifier::check_anchors_before(int64_t seq) {
   if (anchors_.empty() || anchors_.begin()->first >= seq) return true;
   const ChainAnchor& a = anchors_.begin()->second;
+  std::string read = report_.first_seq
+                         ? fmt::format("the entries read go from {} to {}", *report_.first_seq, seq)
+                         : fmt::format("the entries start at {}", seq);
   return broken(a.seq,
-                fmt::format("entry {}, which {} covers, is missing (the entries read go from "
-                            "{} to {})",
-                            a.seq, a.source, report_.first_seq ? *report_.first_seq : seq, seq));
+                fmt::format("entry {}, which {} covers, is missing ({})", a.seq, a.source, read));
 }
 
 bool ChainVerifier::check_anchor_at(const AuditEntry& e) {
