@@ -48,17 +48,11 @@ Json export_params(const ExportOptions& o, store::ExportFormat format) {
   return params;
 }
 
-store::ExportManifest make_manifest(const ExportOptions& o, store::ExportFormat format,
-                                    const store::AuditExportWriter& writer, const Json& result,
-                                    const std::string& sha256, int64_t bytes) {
+store::ExportManifest make_manifest(const ExportOptions& o, const store::AuditExportWriter& writer,
+                                    const Json& result, const std::string& sha256, int64_t bytes) {
   store::ExportManifest m;
   m.export_file = std::filesystem::path(o.out).filename().string();
-  m.export_format = format;
-  m.entries = writer.count();
-  m.first_seq = writer.first_seq();
-  m.last_seq = writer.last_seq();
-  m.head_hash = writer.last_hash();
-  m.contiguous = writer.contiguous();
+  m.describe(writer);
   m.sha256 = sha256;
   m.bytes = bytes;
   m.filters = result["filters"];
@@ -91,7 +85,7 @@ void run_export(Context& ctx, const ExportOptions& o) {
     return;
   }
   std::string sha256 = file->finish();
-  auto manifest = make_manifest(o, format, writer, result, sha256, file->bytes());
+  auto manifest = make_manifest(o, writer, result, sha256, file->bytes());
   io::AtomicFile manifest_file(store::manifest_path_for(o.out));
   manifest_file.write(manifest.to_json().dump(2) + "\n");
   manifest_file.commit();

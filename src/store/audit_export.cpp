@@ -173,6 +173,15 @@ Json optional_json(const std::optional<std::string>& v) {
 }
 }  // namespace
 
+void ExportManifest::describe(const AuditExportWriter& writer) {
+  export_format = writer.format_;
+  entries = writer.count_;
+  first_seq = writer.first_seq_;
+  last_seq = writer.last_seq_;
+  head_hash = writer.last_hash_;
+  contiguous = writer.contiguous_;
+}
+
 Json ExportManifest::to_json() const {
   Json doc = {{"format", kManifestFormat},
               {"export_file", export_file},

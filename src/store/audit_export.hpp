@@ -42,6 +42,7 @@ class AuditExportWriter {
   bool contiguous() const { return contiguous_; }
 
  private:
+  friend struct ExportManifest;
   ExportFormat format_;
   Sink sink_;
   std::string buffer_;
@@ -72,6 +73,8 @@ struct ExportManifest {
   std::optional<std::string> simulated_at;
   std::string exported_by;
 
+  // Takes the format and what was written (count, first and last, head hash, contiguity).
+  void describe(const AuditExportWriter& writer);
   Json to_json() const;
   static ExportManifest from_json(const Json& doc, const std::string& label);
 };

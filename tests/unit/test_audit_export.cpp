@@ -59,12 +59,7 @@ ExportFiles write_export(const test::TempDir& dir, const std::vector<store::Audi
   writer.finish();
   store::ExportManifest m;
   m.export_file = name;
-  m.export_format = format;
-  m.entries = writer.count();
-  m.first_seq = writer.first_seq();
-  m.last_seq = writer.last_seq();
-  m.head_hash = writer.last_hash();
-  m.contiguous = writer.contiguous();
+  m.describe(writer);
   m.sha256 = file.finish();
   m.bytes = file.bytes();
   m.store_id = "teststore";
@@ -532,12 +527,19 @@ TEST_CASE("checkpoints on a store: signed, recorded, and catching truncation") {
   CHECK(ok["valid"] == true);
   CHECK(ok["checkpoint"]["matched"] == true);
 
+  // Removes the entries after `keep` and rewrites the recorded head to match.
+  auto truncate_after = [&](int keep) {
+    auto& db = f.ts.store->db();
+    db.exec(fmt::format("DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq > {};",
+                        keep));
+    auto head = db.prepare("SELECT hash FROM audit_log WHERE seq = ?");
+    head.bind(1, keep).step();
+    db.exec(fmt::format("UPDATE settings SET value = '{} {}' WHERE key = 'audit.head'", keep,
+                        head.column_text(0)));
+  };
   SUBCASE("the newest entries removed and the recorded head rewritten") {
     auto& db = f.ts.store->db();
-    db.exec("DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq >= 7;");
-    auto head = db.prepare("SELECT hash FROM audit_log WHERE seq = 6");
-    head.step();
-    db.exec("UPDATE settings SET value = '6 " + head.column_text(0) + "' WHERE key = 'audit.head'");
+    truncate_after(6);
     CHECK(store::verify_audit_log(db).ok());  // the chain alone cannot tell
     db.exec("DROP TRIGGER audit_checkpoints_no_delete; DELETE FROM audit_checkpoints;");
     Json bad = f.ts.call("audit.verify", params, f.auditor);
@@ -545,11 +547,7 @@ TEST_CASE("checkpoints on a store: signed, recorded, and catching truncation") {
     CHECK(bad["broken_seq"] == 7);
   }
   SUBCASE("the store's recorded checkpoints are checked without being given") {
-    auto& db = f.ts.store->db();
-    db.exec("DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq >= 7;");
-    auto head = db.prepare("SELECT hash FROM audit_log WHERE seq = 6");
-    head.step();
-    db.exec("UPDATE settings SET value = '6 " + head.column_text(0) + "' WHERE key = 'audit.head'");
+    truncate_after(6);
     Json bad = f.ts.call("audit.verify", Json::object(), f.auditor);
     CHECK(bad["valid"] == false);
     CHECK(bad["broken_seq"] == 7);
