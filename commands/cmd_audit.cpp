@@ -131,6 +131,11 @@ struct VerifyOptions {
   bool gaps = false;
 };
 
+// Sequence 0: nothing could be read before the problem, so no entry number is known.
+std::string broken_at(int64_t seq) {
+  return seq > 0 ? fmt::format("entry {}", seq) : std::string("its first entry");
+}
+
 void render_verify(Context& ctx, const Json& r) {
   auto& out = ctx.out();
   for (const auto& note : r["notes"])
@@ -165,7 +170,7 @@ void render_verify(Context& ctx, const Json& r) {
                 fmt::format("verification failed: {}", r["problem"].get<std::string>()),
                 "keep the files as they are for investigation");
   throw Error(ErrorCode::integrity,
-              fmt::format("audit log broken at entry {}: {}", r["broken_seq"].get<int64_t>(),
+              fmt::format("audit log broken at {}: {}", broken_at(r["broken_seq"].get<int64_t>()),
                           r["problem"].get<std::string>()),
               "keep the store and files as they are for investigation; compare them with a "
               "backup, an earlier export or a checkpoint");

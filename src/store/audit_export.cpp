@@ -358,10 +358,10 @@ void read_json(std::istream& in, ChainVerifier& verifier) {
   try {
     [[maybe_unused]] Json emptied = Json::parse(in, on_event);  // entries were discarded
   } catch (const Json::parse_error& e) {
-    verifier.add_unreadable(fmt::format(
-        "the JSON export is cut off or malformed after entry {} ({})", index, e.what()));
+    verifier.fail_here(fmt::format("the JSON export is cut off or malformed after entry {} ({})",
+                                   index, e.what()));
   } catch (const Error& e) {
-    verifier.add_unreadable(e.what());
+    verifier.fail_here(e.what());
   }
 }
 
@@ -418,8 +418,8 @@ void read_csv(std::istream& in, ChainVerifier& verifier) {
   }
   if (ok) ok = csv_fini(&parser, csv_field, csv_record_end, &state) == 0;
   if (!ok)
-    verifier.add_unreadable(fmt::format("the CSV is malformed after record {} ({})", state.record,
-                                        csv_strerror(csv_error(&parser))));
+    verifier.fail_here(fmt::format("the CSV is malformed after record {} ({})", state.record,
+                                   csv_strerror(csv_error(&parser))));
   csv_free(&parser);
 }
 
