@@ -22,7 +22,10 @@ _credit() {
       "/calendar/show") path="$path/$w" ;;
       "/calendar/load") path="$path/$w" ;;
       "/audit") path="$path/$w" ;;
+      "/audit/export") path="$path/$w" ;;
       "/audit/verify") path="$path/$w" ;;
+      "/audit/checkpoint") path="$path/$w" ;;
+      "/audit/key") path="$path/$w" ;;
     esac
   done
   case "$path:$prev" in
@@ -34,6 +37,18 @@ _credit() {
     "/init":--admin) return ;;
     "/user/add":--role) COMPREPLY=($(compgen -W "admin operator reviewer publisher auditor viewer" -- "$cur")); return ;;
     "/user/add":--dept) return ;;
+    "/audit/export":--since) COMPREPLY=($(compgen -W "DATE TIME" -- "$cur")); return ;;
+    "/audit/export":--until) COMPREPLY=($(compgen -W "DATE TIME" -- "$cur")); return ;;
+    "/audit/export":--actor) return ;;
+    "/audit/export":--action) return ;;
+    "/audit/export":--target) return ;;
+    "/audit/export":--out) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    "/audit/verify":--export) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    "/audit/verify":--manifest) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    "/audit/verify":--checkpoint) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    "/audit/verify":--key) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    "/audit/checkpoint":--out) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    "/audit/key":--out) COMPREPLY=($(compgen -f -- "$cur")); return ;;
   esac
   case "$path" in
     "") subs="init migrate user whoami policy calendar audit"; opts="--store --token --token-file --format --quiet -q --verbose -v --config --version" ;;
@@ -53,8 +68,11 @@ _credit() {
     "/calendar") subs="show load"; opts="" ;;
     "/calendar/show") subs=""; opts="" ;;
     "/calendar/load") subs=""; opts="" ;;
-    "/audit") subs="verify"; opts="" ;;
-    "/audit/verify") subs=""; opts="" ;;
+    "/audit") subs="export verify checkpoint key"; opts="" ;;
+    "/audit/export") subs=""; opts="--since --until --actor --action --target --out" ;;
+    "/audit/verify") subs=""; opts="--export --manifest --gaps --checkpoint --key" ;;
+    "/audit/checkpoint") subs=""; opts="--out" ;;
+    "/audit/key") subs=""; opts="--out" ;;
   esac
   local globals="--store --token --token-file --format --quiet -q --verbose -v --config --version"
   if [[ "$cur" == -* ]]; then

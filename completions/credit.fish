@@ -2,7 +2,7 @@
 function __credit_path
     set -l path ""
     for t in (commandline -opc)[2..-1]
-        if contains -- "$path/$t" "/init" "/migrate" "/user" "/user/add" "/user/list" "/user/disable" "/user/enable" "/user/token" "/whoami" "/policy" "/policy/show" "/policy/list" "/policy/set" "/calendar" "/calendar/show" "/calendar/load" "/audit" "/audit/verify"
+        if contains -- "$path/$t" "/init" "/migrate" "/user" "/user/add" "/user/list" "/user/disable" "/user/enable" "/user/token" "/whoami" "/policy" "/policy/show" "/policy/list" "/policy/set" "/calendar" "/calendar/show" "/calendar/load" "/audit" "/audit/export" "/audit/verify" "/audit/checkpoint" "/audit/key"
             set path "$path/$t"
         end
     end
@@ -15,7 +15,7 @@ complete -c credit -n "test (__credit_path) = ''" -a user -d 'manage accounts, r
 complete -c credit -n "test (__credit_path) = ''" -a whoami -d 'show the account the token belongs to, its role, department and rights'
 complete -c credit -n "test (__credit_path) = ''" -a policy -d 'show and choose the policy profile: periods, severity, repair and masking rules'
 complete -c credit -n "test (__credit_path) = ''" -a calendar -d 'show and update the working-day calendar that deadlines are counted in'
-complete -c credit -n "test (__credit_path) = ''" -a audit -d 'verify the hash-chained audit log'
+complete -c credit -n "test (__credit_path) = ''" -a audit -d 'export and verify the hash-chained audit log; signed checkpoints'
 complete -c credit -l store -r -F -d 'the store: an SQLite file, or https://host:port of `credit serve`'
 complete -c credit -l token -x -d 'your access token (prefer --token-file or CREDIT_TOKEN: command lines are visible to other users)'
 complete -c credit -l token-file -r -F -d 'read the token from FILE, which must be readable only by you (chmod 600)'
@@ -38,4 +38,20 @@ complete -c credit -n "test (__credit_path) = '/policy'" -a list -d 'list the pr
 complete -c credit -n "test (__credit_path) = '/policy'" -a set -d 'make a profile the active one (admin; audited)'
 complete -c credit -n "test (__credit_path) = '/calendar'" -a show -d 'show a year'\''s holidays, make-up working days and source'
 complete -c credit -n "test (__credit_path) = '/calendar'" -a load -d 'load a year'\''s State Council holiday notice (admin; audited)'
-complete -c credit -n "test (__credit_path) = '/audit'" -a verify -d 'check the audit log'\''s hash chain; exit 9 at the first break'
+complete -c credit -n "test (__credit_path) = '/audit'" -a export -d 'export audit entries exactly as stored, with a manifest; the export is audited'
+complete -c credit -n "test (__credit_path) = '/audit'" -a verify -d 'check the store'\''s audit log, or an export offline; exit 9 at the first break'
+complete -c credit -n "test (__credit_path) = '/audit'" -a checkpoint -d 'verify the log and write a signed checkpoint of its head (keep it elsewhere)'
+complete -c credit -n "test (__credit_path) = '/audit'" -a key -d 'print the public key that signs checkpoints (PEM); created on first use'
+complete -c credit -n "test (__credit_path) = '/audit/export'" -l since -x -a 'DATE TIME' -d 'entries at or after this date or time (China time unless an offset is given)'
+complete -c credit -n "test (__credit_path) = '/audit/export'" -l until -x -a 'DATE TIME' -d 'entries up to this date (the whole day) or time (inclusive)'
+complete -c credit -n "test (__credit_path) = '/audit/export'" -l actor -x -d 'entries of this user (a trailing * matches a prefix)'
+complete -c credit -n "test (__credit_path) = '/audit/export'" -l action -x -d 'entries of this action, e.g. user.add or user.* (a trailing * matches a prefix)'
+complete -c credit -n "test (__credit_path) = '/audit/export'" -l target -x -d 'entries that name this target, e.g. user:li.na (a trailing * matches a prefix)'
+complete -c credit -n "test (__credit_path) = '/audit/export'" -l out -r -F -d 'write the export to FILE and its manifest to FILE.manifest.json (default: the export to stdout, no manifest)'
+complete -c credit -n "test (__credit_path) = '/audit/verify'" -l export -r -F -d 'verify this export file instead of the store (no store or token needed)'
+complete -c credit -n "test (__credit_path) = '/audit/verify'" -l manifest -r -F -d 'the export'\''s manifest (default: FILE.manifest.json beside the export)'
+complete -c credit -n "test (__credit_path) = '/audit/verify'" -l gaps -d 'an export without its manifest is filtered: check links only inside each run of consecutive entries'
+complete -c credit -n "test (__credit_path) = '/audit/verify'" -l checkpoint -r -F -d 'also check against this signed checkpoint: its entry must be present and match, so removed newest entries are found'
+complete -c credit -n "test (__credit_path) = '/audit/verify'" -l key -r -F -d 'the public key (PEM from `credit audit key`) the checkpoint must be signed with (default: the store'\''s key; offline, the key inside the checkpoint)'
+complete -c credit -n "test (__credit_path) = '/audit/checkpoint'" -l out -r -F -d 'write the checkpoint to FILE (default: stdout)'
+complete -c credit -n "test (__credit_path) = '/audit/key'" -l out -r -F -d 'write the PEM to FILE (default: stdout)'

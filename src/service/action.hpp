@@ -58,6 +58,8 @@ class ActionContext {
   // Emits a result row to the call's sink, or collects it into `collected`.
   void emit_row(Json row);
   Json collected = Json::array();
+  // Access::audit_first: the sequence number of the call's own audit entry, committed already.
+  int64_t entry_seq = 0;
 };
 
 struct ActionDef {
@@ -66,6 +68,9 @@ struct ActionDef {
   Access access = Access::write;
   std::function<Json(ActionContext&)> run;
   std::string summary;
+  // Access::audit_first only: validates the parameters and fills ctx.audit before the entry
+  // commits, so a call with bad parameters is recorded as failed, never as ok.
+  std::function<void(ActionContext&)> prepare = {};
 };
 
 class ActionRegistry {

@@ -4,7 +4,7 @@ namespace credit::service {
 class ActionRegistry;
 void register_account_actions(ActionRegistry& r);  // user.*, whoami
 void register_store_actions(ActionRegistry& r);    // store.migrate, store.info
-void register_audit_actions(ActionRegistry& r);    // audit.verify
+void register_audit_actions(ActionRegistry& r);    // audit.verify/export/checkpoint/key
 void register_policy_actions(ActionRegistry& r);   // policy.*
 void register_calendar_actions(ActionRegistry& r); // calendar.*
 }  // namespace credit::service

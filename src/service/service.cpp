@@ -6,6 +6,7 @@
 #include <set>
 
 #include "domain/roles.hpp"
+#include "domain/text_clean.hpp"
 #include "service/tokens.hpp"
 #include "store/audit_chain.hpp"
 #include "store/store.hpp"
@@ -31,6 +32,15 @@ std::string hmac_key(store::Store& store) {
   return *key;
 }
 
+// Invalid bytes become U+FFFD.
+std::string valid_utf8(std::string_view text) {
+  if (domain::is_valid_utf8(text)) return std::string(text);
+  std::string out;
+  for (size_t pos = 0; pos < text.size();)
+    domain::append_utf8(out, domain::utf8_next(text, pos).value_or(U'\uFFFD'));
+  return out;
+}
+
 Error permission_error(const Principal& who, const ActionDef& def) {
   auto roles = domain::roles_with_right(def.right);
   return Error(
@@ -48,12 +58,15 @@ Json sanitise_audit_params(const Json& params, const std::string& key) {
     for (const auto& [name, value] : params.items()) {
       if (secret_keys().count(name)) continue;
       if (personal_keys().count(name) && value.is_string() && !value.get<std::string>().empty())
-        out[name] = "hmac:" + crypto::hmac_sha256_hex(key, value.get<std::string>()).substr(0, 32);
+        out[valid_utf8(name)] =
+            "hmac:" + crypto::hmac_sha256_hex(key, value.get<std::string>()).substr(0, 32);
       else
-        out[name] = sanitise_audit_params(value, key);
+        out[valid_utf8(name)] = sanitise_audit_params(value, key);
     }
     return out;
   }
+  // The entry is JSON text: a value that is not UTF-8 must not keep the call from being recorded.
+  if (params.is_string()) return valid_utf8(params.get<std::string>());
   if (params.is_array()) {
     Json out = Json::array();
     for (const auto& item : params)
@@ -63,8 +76,9 @@ Json sanitise_audit_params(const Json& params, const std::string& key) {
   return params;
 }
 
-void Service::append_entry(const Principal& who, const std::string& action, const AuditNote& note,
-                           const std::string& outcome, const std::string& reason) {
+int64_t Service::append_entry(const Principal& who, const std::string& action,
+                              const AuditNote& note, const std::string& outcome,
+                              const std::string& reason) {
   store::AuditEntry entry;
   entry.ts_utc = format_utc(clock_.real_now());
   if (clock_.simulated()) entry.ts_sim = format_utc(clock_.now());
@@ -72,11 +86,13 @@ void Service::append_entry(const Principal& who, const std::string& action, cons
   entry.role = who.role;
   entry.dept = who.dept;
   entry.action = action;
-  entry.targets = Json(note.targets).dump();
+  entry.targets = Json(note.targets).dump(-1, ' ', false, Json::error_handler_t::replace);
   entry.params = canonical_json(note.params);
   entry.outcome = outcome;
-  entry.reason = reason;
-  store::append_audit_entry(store_.db(), std::move(entry));
+  // Exports carry entries as JSON text, which must be valid UTF-8 (an error message may quote a
+  // file name in another encoding).
+  entry.reason = valid_utf8(reason);
+  return store::append_audit_entry(store_.db(), std::move(entry)).seq;
 }
 
 void Service::record_refusal(const Principal& who, const Call& call, const AuditNote& note,
@@ -143,9 +159,10 @@ Json Service::run_action(const ActionDef& def, ActionContext& ctx, const Princip
       return result;
     }
     case Access::audit_first: {
+      if (def.prepare) def.prepare(ctx);
       {
         Transaction tx(db, Transaction::Kind::immediate);
-        append_entry(who, def.name, ctx.audit, "ok", ctx.audit.reason);
+        ctx.entry_seq = append_entry(who, def.name, ctx.audit, "ok", ctx.audit.reason);
         tx.commit();
       }
       Transaction snapshot(db, Transaction::Kind::deferred);

@@ -29,8 +29,8 @@ class Service {
   Principal authenticate(const Call& call);
   void record_refusal(const Principal& who, const Call& call, const AuditNote& note,
                       const std::string& outcome, const std::string& reason);
-  void append_entry(const Principal& who, const std::string& action, const AuditNote& note,
-                    const std::string& outcome, const std::string& reason);
+  int64_t append_entry(const Principal& who, const std::string& action, const AuditNote& note,
+                       const std::string& outcome, const std::string& reason);
   Json run_action(const ActionDef& def, ActionContext& ctx, const Principal& who);
 
   store::Store& store_;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <nlohmann/json.hpp>
 
 #include "store/sqlite.hpp"
 #include "util/crypto.hpp"
@@ -10,18 +11,25 @@
 
 namespace credit::store {
 
-namespace {
-void put(std::string& out, std::string_view value) {
+void put_canonical_field(std::string& out, std::string_view value) {
   out += 's';
   out += std::to_string(value.size());
   out += ':';
   out += value;
 }
-void put_optional(std::string& out, const std::optional<std::string>& value) {
+void put_canonical_optional(std::string& out, const std::optional<std::string>& value) {
   if (value)
-    put(out, std::string_view(*value));
+    put_canonical_field(out, std::string_view(*value));
   else
     out += 'n';
+}
+
+namespace {
+void put(std::string& out, std::string_view value) {
+  put_canonical_field(out, value);
+}
+void put_optional(std::string& out, const std::optional<std::string>& value) {
+  put_canonical_optional(out, value);
 }
 
 constexpr const char* kHeadKey = "audit.head";
@@ -122,30 +130,130 @@ AuditEntry append_audit_entry(Db& db, AuditEntry entry) {
   return entry;
 }
 
-bool ChainVerifier::add(const AuditEntry& e) {
-  if (broken_seq_) return false;
-  auto broken = [&](int64_t seq, std::string problem) {
-    broken_seq_ = seq;
-    problem_ = std::move(problem);
-    return false;
+ChainVerifier::ChainVerifier(int64_t next_seq, std::string prev_hash)
+    : seq_known_(true),
+      link_known_(true),
+      expected_seq_(next_seq),
+      prev_hash_(std::move(prev_hash)) {}
+
+void ChainVerifier::expect_start(int64_t seq) {
+  seq_known_ = true;
+  expected_seq_ = seq;
+  link_known_ = seq == 1;
+  prev_hash_ = kGenesisHash;
+}
+
+void ChainVerifier::expect_entry(ChainAnchor anchor) {
+  int64_t seq = anchor.seq;
+  anchors_.emplace(seq, std::move(anchor));
+}
+
+void ChainVerifier::expect_end(ChainAnchor anchor) {
+  end_ = std::move(anchor);
+}
+
+bool ChainVerifier::broken(int64_t seq, std::string problem) {
+  if (!report_.broken_seq) {
+    report_.broken_seq = seq;
+    report_.problem = std::move(problem);
+  }
+  return false;
+}
+
+void ChainVerifier::fail_at(int64_t seq, std::string problem) {
+  broken(seq, std::move(problem));
+}
+
+void ChainVerifier::fail_here(std::string problem) {
+  broken(seq_known_ ? expected_seq_ : 0, std::move(problem));
+}
+
+void ChainVerifier::add_unreadable(std::string problem) {
+  ++report_.total;
+  fail_here(std::move(problem));
+}
+
+// An anchor below `seq` that was not matched can no longer be: its entry is absent.
+bool ChainVerifier::check_anchors_before(int64_t seq) {
+  if (anchors_.empty() || anchors_.begin()->first >= seq) return true;
+  const ChainAnchor& a = anchors_.begin()->second;
+  std::string read = report_.first_seq
+                         ? fmt::format("the entries read go from {} to {}", *report_.first_seq, seq)
+                         : fmt::format("the entries start at {}", seq);
+  return broken(a.seq,
+                fmt::format("entry {}, which {} covers, is missing ({})", a.seq, a.source, read));
+}
+
+bool ChainVerifier::check_anchor_at(const AuditEntry& e) {
+  auto differs = [&](const ChainAnchor& a) {
+    return broken(e.seq, fmt::format("entry {} differs from {}: the log up to this entry was "
+                                     "altered and its hashes recomputed",
+                                     e.seq, a.source));
   };
-  if (e.seq > expected_seq_)
-    return broken(expected_seq_, fmt::format("entry {} is missing (next entry found is {})",
-                                             expected_seq_, e.seq));
+  if (auto it = anchors_.find(e.seq); it != anchors_.end()) {
+    if (it->second.hash != e.hash) return differs(it->second);
+    anchors_.erase(it);
+    ++report_.anchors_matched;
+    report_.anchored_seq = e.seq;
+  }
+  if (end_ && end_->seq == e.seq && end_->hash != e.hash) return differs(*end_);
+  return true;
+}
+
+bool ChainVerifier::add(const AuditEntry& e) {
+  ++report_.total;
+  if (report_.broken_seq) return false;
+  if (!seq_known_) expect_start(e.seq);
+  bool new_run = report_.valid == 0;
+  if (e.seq > expected_seq_) {
+    if (gaps_ == Gaps::refuse)
+      return broken(expected_seq_, fmt::format("entry {} is missing (next entry found is {})",
+                                               expected_seq_, e.seq));
+    expected_seq_ = e.seq;  // a new run of a filtered export: its link backwards is not here
+    link_known_ = false;
+    new_run = true;
+  }
   if (e.seq < expected_seq_)
     return broken(e.seq, fmt::format("entry {} appears out of order after entry {}", e.seq,
                                      expected_seq_ - 1));
-  if (e.prev_hash != prev_hash_)
+  if (!check_anchors_before(e.seq)) return false;
+  if (link_known_ && e.prev_hash != prev_hash_)
     return broken(e.seq, fmt::format("entry {} does not link to entry {} (previous hash differs): "
                                      "an entry was removed, reordered or altered",
                                      e.seq, e.seq - 1));
   if (compute_entry_hash(e) != e.hash)
     return broken(e.seq,
                   fmt::format("entry {} was altered (its content does not match its hash)", e.seq));
+  if (!check_anchor_at(e)) return false;
+  if (!report_.first_seq) report_.first_seq = e.seq;
+  if (new_run) ++report_.runs;
+  report_.head_seq = e.seq;
+  report_.head_hash = e.hash;
   prev_hash_ = e.hash;
+  link_known_ = true;
   ++expected_seq_;
-  ++valid_;
+  ++report_.valid;
   return true;
+}
+
+const AuditVerifyReport& ChainVerifier::finish() {
+  if (report_.broken_seq) return report_;
+  int64_t last = report_.valid > 0 ? report_.head_seq : (seq_known_ ? expected_seq_ - 1 : 0);
+  if (!anchors_.empty()) {
+    const ChainAnchor& a = anchors_.begin()->second;
+    broken(last + 1, fmt::format("entries {} to {} are missing: the log ends at entry {}, before "
+                                 "{} (entry {}); the newest entries were removed",
+                                 last + 1, a.seq, last, a.source, a.seq));
+  } else if (end_ && last < end_->seq) {
+    broken(last + 1, fmt::format("entries {} to {} are missing: the log ends at entry {}, but {} "
+                                 "says it ends at entry {}",
+                                 last + 1, end_->seq, last, end_->source, end_->seq));
+  } else if (end_ && last > end_->seq) {
+    broken(end_->seq + 1, fmt::format("entries {} to {} follow entry {}, where {} says the log "
+                                      "ends: they were added afterwards, outside credit",
+                                      end_->seq + 1, last, end_->seq, end_->source));
+  }
+  return report_;
 }
 
 void for_each_audit_entry(Db& db, int64_t from_seq,
@@ -157,47 +265,81 @@ void for_each_audit_entry(Db& db, int64_t from_seq,
     visit(read_entry(stmt));
 }
 
-AuditVerifyReport verify_audit_log(Db& db) {
-  AuditVerifyReport report;
-  ChainVerifier verifier;
-  for_each_audit_entry(db, 1, [&](const AuditEntry& e) {
-    ++report.total;
-    verifier.add(e);
-  });
-  report.valid = verifier.valid_count();
-  report.broken_seq = verifier.broken_seq();
-  report.problem = verifier.problem();
-  report.head_seq = verifier.last_seq();
-  report.head_hash = verifier.head_hash();
-  if (report.broken_seq) return report;
+namespace {
+// "user.*" → (substr(col, 1, 5) = 'user.'); anything else → (col = value).
+void add_name_condition(std::string& where, std::vector<std::string>& binds, const char* column,
+                        const std::string& pattern) {
+  if (!pattern.empty() && pattern.back() == '*') {
+    std::string prefix = pattern.substr(0, pattern.size() - 1);
+    where += fmt::format(" AND substr({}, 1, {}) = ?", column, prefix.size());
+    binds.push_back(prefix);
+  } else {
+    where += fmt::format(" AND {} = ?", column);
+    binds.push_back(pattern);
+  }
+}
 
-  // The recorded head catches truncation of the newest entries (a signed checkpoint kept
-  // elsewhere catches it even when the head was rewritten too).
+bool has_target(const std::string& targets_json, const std::string& pattern) {
+  bool prefix = !pattern.empty() && pattern.back() == '*';
+  std::string_view want(pattern.data(), prefix ? pattern.size() - 1 : pattern.size());
+  // Parsed here, not with SQLite's json_each, so that a corrupted row cannot stop an export.
+  auto targets = nlohmann::json::parse(targets_json, nullptr, false);
+  if (!targets.is_array()) return false;
+  for (const auto& t : targets) {
+    if (!t.is_string()) continue;
+    std::string_view value = t.get_ref<const std::string&>();
+    if (prefix ? value.substr(0, want.size()) == want : value == want) return true;
+  }
+  return false;
+}
+}  // namespace
+
+void for_each_audit_entry(Db& db, const AuditFilter& filter,
+                          const std::function<void(const AuditEntry&)>& visit) {
+  std::string where = "1 = 1";
+  std::vector<std::string> binds;
+  if (filter.since_utc) {
+    where += " AND ts_utc >= ?";
+    binds.push_back(*filter.since_utc);
+  }
+  if (filter.until_utc) {
+    where += " AND ts_utc < ?";
+    binds.push_back(*filter.until_utc);
+  }
+  if (filter.actor) add_name_condition(where, binds, "actor", *filter.actor);
+  if (filter.action) add_name_condition(where, binds, "action", *filter.action);
+  auto stmt =
+      db.prepare(fmt::format("SELECT {} FROM audit_log WHERE {} ORDER BY seq", kColumns, where));
+  for (size_t i = 0; i < binds.size(); ++i)
+    stmt.bind(static_cast<int>(i + 1), binds[i]);
+  while (stmt.step()) {
+    AuditEntry e = read_entry(stmt);
+    if (filter.target && !has_target(e.targets, *filter.target)) continue;
+    visit(e);
+  }
+}
+
+AuditVerifyReport verify_audit_log(Db& db, const std::vector<ChainAnchor>& anchors,
+                                   const std::optional<ChainAnchor>& from) {
+  ChainVerifier verifier;
+  if (from) {
+    verifier = ChainVerifier(ChainVerifier::Start::first_entry);
+    verifier.expect_start(from->seq);
+    verifier.expect_entry(*from);
+  }
+  for (const auto& anchor : anchors)
+    if (!from || anchor.seq > from->seq) verifier.expect_entry(anchor);
+  // The head recorded with every append catches truncation of the newest entries (a signed
+  // checkpoint kept elsewhere catches it even when the head was rewritten too).
   auto head = read_audit_head(db);
-  if (!head) {
-    if (report.total > 0) {
-      report.broken_seq = 1;
-      report.problem = "the recorded head of the log is missing";
-    }
-    return report;
-  }
-  auto [head_seq, head_hash] = *head;
-  if (head_seq < 0) {
-    report.broken_seq = report.head_seq;
-    report.problem = "the recorded head of the log is unreadable";
-  } else if (head_seq > report.head_seq) {
-    report.broken_seq = report.head_seq + 1;
-    report.problem = fmt::format("entries {} to {} are missing: the log ends early",
-                                 report.head_seq + 1, head_seq);
-  } else if (head_seq == report.head_seq && head_hash != report.head_hash) {
-    report.broken_seq = head_seq;
-    report.problem = fmt::format("entry {} differs from the recorded head of the log", head_seq);
-  } else if (head_seq < report.head_seq) {
-    report.broken_seq = head_seq + 1;
-    report.problem = fmt::format(
-        "entries after {} were added outside credit (the recorded head is {})", head_seq, head_seq);
-  }
-  return report;
+  if (head && head->first >= 0)
+    verifier.expect_end({head->first, head->second, "the recorded head of the log"});
+  for_each_audit_entry(db, from ? from->seq : 1, [&](const AuditEntry& e) { verifier.add(e); });
+  if (!head && verifier.report().total > 0)
+    verifier.fail_at(1, "the recorded head of the log is missing");
+  else if (head && head->first < 0)
+    verifier.fail_at(verifier.last_seq(), "the recorded head of the log is unreadable");
+  return verifier.finish();
 }
 
 }  // namespace credit::store
