@@ -1,8 +1,5 @@
-#include <clocale>
-
 #include "cli/app.hpp"
 
-int main(int argc, char** argv) {
-  std::setlocale(LC_ALL, "C.UTF-8");
-  return credit::cli::run(argc, argv);
-}
+// No setlocale(): credit handles UTF-8 itself (src/domain/text_clean) and converts encodings with
+// iconv, which needs no locale; loading one would cost two dozen file opens at every start.
+int main(int argc, char** argv) { return credit::cli::run(argc, argv); }

@@ -101,7 +101,7 @@ expect_rc 2 "a bad CREDIT_NOW is a usage error"
 run credit audit verify --token-file aud1.token
 expect_rc 0 "intact log verifies"
 expect_out "^[0-9]+/[0-9]+ entries valid" "verify summary"
-cp s.db pristine.db
+sqlite3 s.db ".backup pristine.db"   # a consistent copy (the WAL may hold recent commits)
 run sqlite3 s.db "update audit_log set actor='mallory' where seq=5"
 [[ $RC != 0 ]] && pass || fail "the trigger blocks a plain update"
 sqlite3 s.db "drop trigger audit_log_no_update; update audit_log set actor='mallory' where seq=5"
