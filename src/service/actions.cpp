@@ -11,6 +11,7 @@ const ActionRegistry& action_registry() {
     register_store_actions(r);
     register_audit_actions(r);
     register_policy_actions(r);
+    register_diag_actions(r);
     return r;
   }();
   return registry;

@@ -32,6 +32,7 @@ const std::map<std::string, std::set<std::string>>& expected_matrix() {
       {"policy.show", kEveryone},
       {"policy.list", kEveryone},
       {"policy.set", {"admin"}},
+      {"diag.upload", {"admin"}},
   };
   return m;
 }
