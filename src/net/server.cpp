@@ -450,7 +450,10 @@ bool configure_tls(SSL_CTX& ctx, const ServeOptions& o, std::string& problem) {
     return false;
   }
   if (SSL_CTX_use_PrivateKey_file(&ctx, o.key_file.c_str(), SSL_FILETYPE_PEM) != 1) {
-    problem = fmt::format("cannot load the private key '{}': {}", o.key_file, openssl_error());
+    problem = fmt::format(
+        "cannot load the private key '{}', or it does not belong to the "
+        "certificate '{}': {}",
+        o.key_file, o.cert_file, openssl_error());
     return false;
   }
   if (SSL_CTX_check_private_key(&ctx) != 1) {
@@ -505,8 +508,10 @@ void serve(const ServeOptions& options, const Clock& clock, std::FILE* err) {
                      errno ? std::strerror(errno) : "the address cannot be bound"),
          "choose another address or port, or stop the program that uses it");
   std::string shown = host.find(':') != std::string::npos ? "[" + host + "]" : host;
-  note(err, fmt::format("credit serve: listening on https://{}:{} (store {}, {} threads)", shown,
-                        bound, options.store, options.threads));
+  // Printed even with --quiet: with port 0 it is the only way to learn the port.
+  std::fprintf(stderr, "credit serve: listening on https://%s:%d (store %s, %d threads)\n",
+               shown.c_str(), bound, options.store.c_str(), options.threads);
+  std::fflush(stderr);
   signals.start(
       [&routes, &server, err](int sig) {
         note(err, fmt::format("credit serve: {}: finishing the calls in flight, refusing new ones",
