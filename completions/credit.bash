@@ -20,20 +20,26 @@ _credit() {
       "/policy/set") path="$path/$w" ;;
       "/audit") path="$path/$w" ;;
       "/audit/verify") path="$path/$w" ;;
+      "/serve") path="$path/$w" ;;
     esac
   done
   case "$path:$prev" in
     *:--store) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     *:--token) return ;;
     *:--token-file) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    *:--cacert) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     *:--format) COMPREPLY=($(compgen -W "table json ndjson csv" -- "$cur")); return ;;
     *:--config) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     "/init":--admin) return ;;
     "/user/add":--role) COMPREPLY=($(compgen -W "admin operator reviewer publisher auditor viewer" -- "$cur")); return ;;
     "/user/add":--dept) return ;;
+    "/serve":--listen) return ;;
+    "/serve":--cert) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    "/serve":--key) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    "/serve":--threads) return ;;
   esac
   case "$path" in
-    "") subs="init migrate user whoami policy audit"; opts="--store --token --token-file --format --quiet -q --verbose -v --config --version" ;;
+    "") subs="init migrate user whoami policy audit serve"; opts="--store --token --token-file --cacert --format --quiet -q --verbose -v --config --version" ;;
     "/init") subs=""; opts="--admin" ;;
     "/migrate") subs=""; opts="--dry-run" ;;
     "/user") subs="add list disable enable token"; opts="" ;;
@@ -49,8 +55,9 @@ _credit() {
     "/policy/set") subs=""; opts="" ;;
     "/audit") subs="verify"; opts="" ;;
     "/audit/verify") subs=""; opts="" ;;
+    "/serve") subs=""; opts="--listen --cert --key --threads" ;;
   esac
-  local globals="--store --token --token-file --format --quiet -q --verbose -v --config --version"
+  local globals="--store --token --token-file --cacert --format --quiet -q --verbose -v --config --version"
   if [[ "$cur" == -* ]]; then
     COMPREPLY=($(compgen -W "$opts $globals" -- "$cur"))
   elif [[ -n "$subs" ]]; then

@@ -496,6 +496,7 @@ void serve(const ServeOptions& options, const Clock& clock, std::FILE* err) {
   // Generous timeouts: a client may pause between pieces of a large upload, or read rows slowly.
   server.set_read_timeout(60);
   server.set_write_timeout(120);
+  server.set_tcp_nodelay(true);  // small answers leave at once, not after a delayed ACK
   std::signal(SIGPIPE, SIG_IGN);
 
   SignalWaiter signals;  // before any server thread exists, so that they all inherit the mask
