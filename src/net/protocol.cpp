@@ -105,7 +105,9 @@ ResponseLine decode_response_line(std::string_view line) {
   };
   if (object.is_discarded()) throw malformed("a line is not JSON");
   if (!object.is_object() || object.size() != 1) throw malformed("a line is not a one-key object");
-  const auto& [key, value] = *object.items().begin();
+  auto only = object.begin();
+  const std::string& key = only.key();
+  const Json& value = only.value();
   if (key == "row") return {ResponseLine::Kind::row, value};
   if (key == "result") return {ResponseLine::Kind::result, value};
   if (key == "error") {
