@@ -11,7 +11,7 @@ JOBS=${JOBS:-2}
 PACKAGES=(
   g++ cmake ninja-build pkg-config git python3 sqlite3 groff-base
   libcli11-dev libfmt-dev nlohmann-json3-dev libsqlite3-dev libssl-dev libcurl4-openssl-dev
-  libcpp-httplib-dev libsodium-dev libcsv-dev doctest-dev
+  libcpp-httplib-dev libsodium-dev libcsv-dev doctest-dev openssl
 )
 
 install_deps() {

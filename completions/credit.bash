@@ -26,12 +26,14 @@ _credit() {
       "/audit/verify") path="$path/$w" ;;
       "/audit/checkpoint") path="$path/$w" ;;
       "/audit/key") path="$path/$w" ;;
+      "/serve") path="$path/$w" ;;
     esac
   done
   case "$path:$prev" in
     *:--store) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     *:--token) return ;;
     *:--token-file) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    *:--cacert) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     *:--format) COMPREPLY=($(compgen -W "table json ndjson csv" -- "$cur")); return ;;
     *:--config) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     "/init":--admin) return ;;
@@ -49,9 +51,13 @@ _credit() {
     "/audit/verify":--key) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     "/audit/checkpoint":--out) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     "/audit/key":--out) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    "/serve":--listen) return ;;
+    "/serve":--cert) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    "/serve":--key) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    "/serve":--threads) return ;;
   esac
   case "$path" in
-    "") subs="init migrate user whoami policy calendar audit"; opts="--store --token --token-file --format --quiet -q --verbose -v --config --version" ;;
+    "") subs="init migrate user whoami policy calendar audit serve"; opts="--store --token --token-file --cacert --format --quiet -q --verbose -v --config --version" ;;
     "/init") subs=""; opts="--admin" ;;
     "/migrate") subs=""; opts="--dry-run" ;;
     "/user") subs="add list disable enable token"; opts="" ;;
@@ -73,8 +79,9 @@ _credit() {
     "/audit/verify") subs=""; opts="--export --manifest --gaps --checkpoint --key" ;;
     "/audit/checkpoint") subs=""; opts="--out" ;;
     "/audit/key") subs=""; opts="--out" ;;
+    "/serve") subs=""; opts="--listen --cert --key --threads" ;;
   esac
-  local globals="--store --token --token-file --format --quiet -q --verbose -v --config --version"
+  local globals="--store --token --token-file --cacert --format --quiet -q --verbose -v --config --version"
   if [[ "$cur" == -* ]]; then
     COMPREPLY=($(compgen -W "$opts $globals" -- "$cur"))
   elif [[ -n "$subs" ]]; then

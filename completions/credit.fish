@@ -2,7 +2,7 @@
 function __credit_path
     set -l path ""
     for t in (commandline -opc)[2..-1]
-        if contains -- "$path/$t" "/init" "/migrate" "/user" "/user/add" "/user/list" "/user/disable" "/user/enable" "/user/token" "/whoami" "/policy" "/policy/show" "/policy/list" "/policy/set" "/calendar" "/calendar/show" "/calendar/load" "/audit" "/audit/export" "/audit/verify" "/audit/checkpoint" "/audit/key"
+        if contains -- "$path/$t" "/init" "/migrate" "/user" "/user/add" "/user/list" "/user/disable" "/user/enable" "/user/token" "/whoami" "/policy" "/policy/show" "/policy/list" "/policy/set" "/calendar" "/calendar/show" "/calendar/load" "/audit" "/audit/export" "/audit/verify" "/audit/checkpoint" "/audit/key" "/serve"
             set path "$path/$t"
         end
     end
@@ -16,9 +16,11 @@ complete -c credit -n "test (__credit_path) = ''" -a whoami -d 'show the account
 complete -c credit -n "test (__credit_path) = ''" -a policy -d 'show and choose the policy profile: periods, severity, repair and masking rules'
 complete -c credit -n "test (__credit_path) = ''" -a calendar -d 'show and update the working-day calendar that deadlines are counted in'
 complete -c credit -n "test (__credit_path) = ''" -a audit -d 'export and verify the hash-chained audit log; signed checkpoints'
+complete -c credit -n "test (__credit_path) = ''" -a serve -d 'serve a store over HTTPS to remote `credit --store https://…` clients'
 complete -c credit -l store -r -F -d 'the store: an SQLite file, or https://host:port of `credit serve`'
 complete -c credit -l token -x -d 'your access token (prefer --token-file or CREDIT_TOKEN: command lines are visible to other users)'
 complete -c credit -l token-file -r -F -d 'read the token from FILE, which must be readable only by you (chmod 600)'
+complete -c credit -l cacert -r -F -d 'trust the CA certificate in this PEM FILE for an https:// store (a private CA or a self-signed server certificate); the server'\''s certificate is always verified'
 complete -c credit -l format -x -a 'table json ndjson csv' -d 'output format; json, ndjson and csv are stable interfaces'
 complete -c credit -l quiet -s q -d 'print nothing but errors and requested machine output'
 complete -c credit -l verbose -s v -d 'explain what is being done on stderr'
@@ -55,3 +57,7 @@ complete -c credit -n "test (__credit_path) = '/audit/verify'" -l checkpoint -r 
 complete -c credit -n "test (__credit_path) = '/audit/verify'" -l key -r -F -d 'the public key (PEM from `credit audit key`) the checkpoint must be signed with (default: the store'\''s key; offline, the key inside the checkpoint)'
 complete -c credit -n "test (__credit_path) = '/audit/checkpoint'" -l out -r -F -d 'write the checkpoint to FILE (default: stdout)'
 complete -c credit -n "test (__credit_path) = '/audit/key'" -l out -r -F -d 'write the PEM to FILE (default: stdout)'
+complete -c credit -n "test (__credit_path) = '/serve'" -l listen -x -d 'the address and port to listen on, HOST:PORT (port 0: any free port, printed at start)'
+complete -c credit -n "test (__credit_path) = '/serve'" -l cert -r -F -d 'the server'\''s TLS certificate, PEM, with its intermediate certificates'
+complete -c credit -n "test (__credit_path) = '/serve'" -l key -r -F -d 'the certificate'\''s private key, PEM (unencrypted)'
+complete -c credit -n "test (__credit_path) = '/serve'" -l threads -x -d 'how many requests are served at once'

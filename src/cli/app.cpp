@@ -41,6 +41,12 @@ void add_global_options(CLI::App& app, GlobalOptions& opts) {
       ->envname("CREDIT_TOKEN_FILE")
       ->type_name(kFileType)
       ->group(group);
+  app.add_option("--cacert", opts.cacert,
+                 "trust the CA certificate in this PEM FILE for an https:// store (a private CA or "
+                 "a self-signed server certificate); the server's certificate is always verified")
+      ->envname("CREDIT_CACERT")
+      ->type_name(kFileType)
+      ->group(group);
   app.add_option("--format", opts.format,
                  "output format; json, ndjson and csv are stable interfaces")
       ->check(CLI::IsMember({"table", "json", "ndjson", "csv"}).description(""))

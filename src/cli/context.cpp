@@ -28,7 +28,7 @@ const Clock& Context::clock() {
 
 service::Client& Context::client() {
   if (!client_) {
-    client_ = service::make_client(options.store, clock());
+    client_ = service::make_client(options.store, clock(), options.cacert);
     out().info(fmt::format("store: {}", options.store));
   }
   return *client_;

@@ -17,6 +17,7 @@ struct GlobalOptions {
   std::string store;       // --store, CREDIT_STORE
   std::string token;       // --token, CREDIT_TOKEN
   std::string token_file;  // --token-file, CREDIT_TOKEN_FILE
+  std::string cacert;      // --cacert, CREDIT_CACERT: the CA of a remote store's certificate
   std::string format = "table";
   bool quiet = false;
   bool verbose = false;

@@ -29,6 +29,7 @@ const std::vector<RightDef>& all_rights() {
       {"purge.run", "withdraw and archive expired records, finalise repairs"},
       {"audit.read", "export and verify the audit log, write checkpoints"},
       {"report.read", "statistics and compliance reports"},
+      {"diag.run", "run transport diagnostics (hidden `credit diag`: uploads checked by digest)"},
   };
   return rights;
 }
@@ -39,7 +40,7 @@ const std::vector<RoleDef>& all_roles() {
        "系统管理员",
        "accounts and configuration; no credit data",
        false,
-       {"user.manage", "store.migrate", "policy.manage", "report.read"}},
+       {"user.manage", "store.migrate", "policy.manage", "report.read", "diag.run"}},
       {"operator",
        "数据操作员",
        "imports, amends and revokes its department's records; records repairs and objections",

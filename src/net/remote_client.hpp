@@ -1,5 +1,5 @@
 #pragma once
-// The HTTPS client for a remote store served by `credit serve`.
+// The HTTPS client for a remote store served by `credit serve` (protocol: net/protocol.hpp).
 #include <memory>
 #include <string>
 
@@ -7,6 +7,12 @@
 
 namespace credit::net {
 
-std::unique_ptr<service::Client> make_remote_client(const std::string& base_url);
+struct RemoteOptions {
+  std::string cacert;  // PEM file of the CA that signed the server's certificate; empty: system CAs
+};
+
+// TLS verification is always on. Throws Error(usage) for a location that is not https://.
+std::unique_ptr<service::Client> make_remote_client(const std::string& base_url,
+                                                    const RemoteOptions& options = {});
 
 }  // namespace credit::net

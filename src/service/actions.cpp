@@ -12,6 +12,7 @@ const ActionRegistry& action_registry() {
     register_audit_actions(r);
     register_policy_actions(r);
     register_calendar_actions(r);
+    register_diag_actions(r);
     return r;
   }();
   return registry;

@@ -16,7 +16,9 @@ class Client {
   virtual Json call(Call& call) = 0;
 };
 
-// "https://host:port" → remote client; anything else is a path to an SQLite store.
-std::unique_ptr<Client> make_client(const std::string& store_location, const Clock& clock);
+// "https://host:port" → remote client; anything else is a path to an SQLite store. `cacert` is a
+// PEM file with the CA of a remote server's certificate (empty: the system's CAs).
+std::unique_ptr<Client> make_client(const std::string& store_location, const Clock& clock,
+                                    const std::string& cacert = {});
 
 }  // namespace credit::service

@@ -47,13 +47,14 @@ class LocalClient : public Client {
 
 }  // namespace
 
-std::unique_ptr<Client> make_client(const std::string& location, const Clock& clock) {
+std::unique_ptr<Client> make_client(const std::string& location, const Clock& clock,
+                                    const std::string& cacert) {
   if (location.empty())
     fail(ErrorCode::usage, "no store given",
          "pass --store PATH (or https://host:port for a `credit serve` server), or set "
          "CREDIT_STORE");
   if (location.rfind("https://", 0) == 0 || location.rfind("http://", 0) == 0)
-    return net::make_remote_client(location);
+    return net::make_remote_client(location, {cacert});
   return std::make_unique<LocalClient>(location, clock);
 }
 

@@ -7,4 +7,5 @@ void register_store_actions(ActionRegistry& r);    // store.migrate, store.info
 void register_audit_actions(ActionRegistry& r);    // audit.verify/export/checkpoint/key
 void register_policy_actions(ActionRegistry& r);   // policy.*
 void register_calendar_actions(ActionRegistry& r); // calendar.*
+void register_diag_actions(ActionRegistry& r);     // diag.upload
 }  // namespace credit::service

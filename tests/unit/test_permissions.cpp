@@ -37,6 +37,7 @@ const std::map<std::string, std::set<std::string>>& expected_matrix() {
       {"policy.set", {"admin"}},
       {"calendar.show", kEveryone},
       {"calendar.load", {"admin"}},
+      {"diag.upload", {"admin"}},
   };
   return m;
 }

@@ -1,0 +1,71 @@
+#pragma once
+// `credit serve`: the service over HTTPS. Each call goes to service::Service::call with the
+// caller's bearer token on a connection to the store opened for that request, so authentication,
+// permission checks and the audit log are exactly those of a local call; the server only carries
+// bytes (protocol: net/protocol.hpp, docs/remote-api.md).
+#include <atomic>
+#include <cstdio>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include "util/clock.hpp"
+
+namespace httplib {
+class Server;
+}
+
+namespace credit::net {
+
+// One line per request: time, peer, action (or method and path), HTTP status, outcome, duration.
+// Never the token.
+class AccessLog {
+ public:
+  explicit AccessLog(std::FILE* out) : out_(out) {}  // nullptr: silent (--quiet)
+  void write(const std::string& peer, const std::string& what, int status, std::string_view outcome,
+             double milliseconds);
+
+ private:
+  std::FILE* out_;
+  std::mutex mutex_;
+};
+
+// The remote API's routes on an httplib server: the HTTPS server of `credit serve`, or a plain
+// one in unit tests.
+class ApiRoutes {
+ public:
+  struct Backend {
+    std::string store_path;
+    Clock clock;
+    AccessLog& log;
+    std::atomic<int> calls_in_flight{0};
+    std::atomic<bool> stopping{false};
+  };
+  ApiRoutes(std::string store_path, Clock clock, AccessLog& log)
+      : backend_{std::move(store_path), std::move(clock), log} {}
+  // The routes capture this object: it must outlive the server's last request.
+  void install(httplib::Server& server);
+
+  // For a graceful stop: new calls are refused from now on (503, store_unavailable) while the
+  // calls in flight finish; idle() tells when none is left.
+  void stop_accepting() { backend_.stopping = true; }
+  bool idle() const { return backend_.calls_in_flight.load() == 0; }
+
+ private:
+  Backend backend_;
+};
+
+struct ServeOptions {
+  std::string store;      // the SQLite store (a path)
+  std::string listen;     // HOST:PORT; port 0 picks a free port and prints it
+  std::string cert_file;  // PEM certificate (with its chain)
+  std::string key_file;   // PEM private key
+  int threads = 8;
+};
+
+// Checks the store and the TLS files, listens, prints "listening on https://HOST:PORT" to `notes`,
+// and serves until SIGTERM or SIGINT, letting requests in flight finish. `notes` and the access
+// log go to `err` unless it is null (--quiet). Throws Error for a start-up problem.
+void serve(const ServeOptions& options, const Clock& clock, std::FILE* err);
+
+}  // namespace credit::net
