@@ -4,7 +4,7 @@
 #include "cli/app.hpp"
 #include "cli/command.hpp"
 #include "cli/context.hpp"
-#include "net/server.hpp"
+#include "net/remote.hpp"
 #include "util/error.hpp"
 
 namespace credit::cli {
@@ -34,7 +34,8 @@ void setup(CLI::App& app, Context& ctx) {
       fail(ErrorCode::usage, "credit serve serves a local SQLite store, not a remote one",
            "pass --store PATH of the store file on this machine");
     opts->store = ctx.options.store;
-    net::serve(*opts, ctx.clock(), ctx.options.quiet ? nullptr : stderr);
+    opts->quiet = ctx.options.quiet;
+    net::serve_store(*opts, ctx.clock());
   });
 }
 }  // namespace

@@ -2,7 +2,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
-#include "net/remote_client.hpp"
+#include "net/remote.hpp"
 #include "service/client.hpp"
 #include "service/service.hpp"
 #include "store/store.hpp"

@@ -132,6 +132,14 @@ expect_rc 8 "a missing CA file"
 run credit --store "http://${URL#https://}" whoami --token-file admin.token
 expect_rc 2 "plain HTTP is refused"
 expect_err "HTTPS only" "plain HTTP message"
+
+# --- the network plugin is loaded only when a remote store is used ---
+mkdir alone && cp "$CREDIT_BIN" alone/credit
+run alone/credit --store "$URL" --cacert ca.pem whoami --token-file admin.token
+expect_rc 8 "without its plugin, a remote store is unavailable"
+expect_err "credit-net.so" "the message names the network plugin"
+run alone/credit --store s.db whoami --token-file admin.token
+expect_rc 0 "local stores need no plugin"
 # The access log: one line per call, never a token.
 grep -qE ' whoami 200 ok [0-9.]+ms$' serve.log && pass || fail "access log line for whoami"
 grep -qE ' user.list 403 permission_denied ' serve.log && pass || fail "access log line for a refusal"

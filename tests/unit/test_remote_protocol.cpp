@@ -5,9 +5,9 @@
 #include <random>
 #include <thread>
 
-#include "net/protocol.hpp"
-#include "net/row_spool.hpp"
-#include "net/upload_pipe.hpp"
+#include "net/plugin/protocol.hpp"
+#include "net/plugin/row_spool.hpp"
+#include "net/plugin/upload_pipe.hpp"
 #include "util/error.hpp"
 
 using namespace credit;

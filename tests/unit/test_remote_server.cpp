@@ -11,8 +11,10 @@
 #include <random>
 #include <thread>
 
-#include "net/protocol.hpp"
-#include "net/server.hpp"
+#include "net/plugin/protocol.hpp"
+#include "net/plugin/server.hpp"
+#include "service/service.hpp"
+#include "store/store.hpp"
 #include "support.hpp"
 #include "util/crypto.hpp"
 
@@ -22,7 +24,14 @@ using namespace credit::net;
 namespace {
 class TestServer {
  public:
-  explicit TestServer(test::TestStore& ts) : routes_(ts.store->path(), ts.clock, log_) {
+  // As `credit serve` does behind the plugin boundary: a store connection and a Service per call.
+  explicit TestServer(test::TestStore& ts)
+      : routes_(
+            [path = ts.store->path(), clock = ts.clock](service::Call& call) {
+              auto store = store::Store::open(path);
+              return service::Service(*store, clock).call(call);
+            },
+            log_) {
     routes_.install(server_);
     port_ = server_.bind_to_any_port("127.0.0.1");
     REQUIRE(port_ > 0);

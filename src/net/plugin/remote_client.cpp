@@ -1,6 +1,6 @@
 // The HTTPS client: each call is one POST to `credit serve`, answered by NDJSON lines (rows, then
 // the result or the error envelope); inputs stream up as multipart parts, never held in memory.
-#include "net/remote_client.hpp"
+#include "net/plugin/remote_client.hpp"
 
 #include <curl/curl.h>
 #include <fmt/format.h>
@@ -8,7 +8,7 @@
 
 #include <exception>
 
-#include "net/protocol.hpp"
+#include "net/plugin/protocol.hpp"
 #include "util/error.hpp"
 
 namespace credit::net {
@@ -105,7 +105,7 @@ size_t on_input(char* buffer, size_t size, size_t count, void* user) {
 
 class RemoteClient : public service::Client {
  public:
-  RemoteClient(std::string base, RemoteOptions options)
+  RemoteClient(std::string base, HttpsClientOptions options)
       : base_(std::move(base)), options_(std::move(options)) {
     init_curl_once();
     curl_ = curl_easy_init();
@@ -283,7 +283,7 @@ class RemoteClient : public service::Client {
   }
 
   std::string base_;
-  RemoteOptions options_;
+  HttpsClientOptions options_;
   CURL* curl_ = nullptr;
   curl_slist* headers_ = nullptr;
   curl_mime* mime_ = nullptr;
@@ -293,8 +293,8 @@ class RemoteClient : public service::Client {
 
 }  // namespace
 
-std::unique_ptr<service::Client> make_remote_client(const std::string& base_url,
-                                                    const RemoteOptions& options) {
+std::unique_ptr<service::Client> make_https_client(const std::string& base_url,
+                                                   const HttpsClientOptions& options) {
   if (base_url.rfind("https://", 0) != 0)
     fail(ErrorCode::usage, fmt::format("'{}': remote stores are reached over HTTPS only", base_url),
          "use https://HOST:PORT of a `credit serve` server");

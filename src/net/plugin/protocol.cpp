@@ -1,4 +1,4 @@
-#include "net/protocol.hpp"
+#include "net/plugin/protocol.hpp"
 
 #include <fmt/format.h>
 

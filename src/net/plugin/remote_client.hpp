@@ -7,12 +7,12 @@
 
 namespace credit::net {
 
-struct RemoteOptions {
+struct HttpsClientOptions {
   std::string cacert;  // PEM file of the CA that signed the server's certificate; empty: system CAs
 };
 
 // TLS verification is always on. Throws Error(usage) for a location that is not https://.
-std::unique_ptr<service::Client> make_remote_client(const std::string& base_url,
-                                                    const RemoteOptions& options = {});
+std::unique_ptr<service::Client> make_https_client(const std::string& base_url,
+                                                   const HttpsClientOptions& options = {});
 
 }  // namespace credit::net

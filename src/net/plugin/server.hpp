@@ -9,7 +9,10 @@
 #include <string>
 #include <string_view>
 
-#include "util/clock.hpp"
+#include <functional>
+
+#include "service/call.hpp"
+#include "util/json.hpp"
 
 namespace httplib {
 class Server;
@@ -30,19 +33,21 @@ class AccessLog {
   std::mutex mutex_;
 };
 
+// Runs one call on the store and returns its result or throws its Error: in `credit serve`, the
+// credit binary's service behind the plugin boundary; in unit tests, a Service in-process.
+using Dispatch = std::function<Json(service::Call& call)>;
+
 // The remote API's routes on an httplib server: the HTTPS server of `credit serve`, or a plain
 // one in unit tests.
 class ApiRoutes {
  public:
   struct Backend {
-    std::string store_path;
-    Clock clock;
+    Dispatch dispatch;
     AccessLog& log;
     std::atomic<int> calls_in_flight{0};
     std::atomic<bool> stopping{false};
   };
-  ApiRoutes(std::string store_path, Clock clock, AccessLog& log)
-      : backend_{std::move(store_path), std::move(clock), log} {}
+  ApiRoutes(Dispatch dispatch, AccessLog& log) : backend_{std::move(dispatch), log} {}
   // The routes capture this object: it must outlive the server's last request.
   void install(httplib::Server& server);
 
@@ -55,17 +60,17 @@ class ApiRoutes {
   Backend backend_;
 };
 
-struct ServeOptions {
-  std::string store;      // the SQLite store (a path)
+struct HttpsServerOptions {
+  std::string store;      // the SQLite store (a path), for messages
   std::string listen;     // HOST:PORT; port 0 picks a free port and prints it
   std::string cert_file;  // PEM certificate (with its chain)
   std::string key_file;   // PEM private key
   int threads = 8;
 };
 
-// Checks the store and the TLS files, listens, prints "listening on https://HOST:PORT" to `notes`,
-// and serves until SIGTERM or SIGINT, letting requests in flight finish. `notes` and the access
-// log go to `err` unless it is null (--quiet). Throws Error for a start-up problem.
-void serve(const ServeOptions& options, const Clock& clock, std::FILE* err);
+// Checks the TLS files, listens, prints "listening on https://HOST:PORT" to stderr, and serves
+// until SIGTERM or SIGINT, letting requests in flight finish. Notes and the access log go to `err`
+// unless it is null (--quiet). Throws Error for a start-up problem.
+void run_https_server(const HttpsServerOptions& options, Dispatch dispatch, std::FILE* err);
 
 }  // namespace credit::net

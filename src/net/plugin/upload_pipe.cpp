@@ -1,4 +1,4 @@
-#include "net/upload_pipe.hpp"
+#include "net/plugin/upload_pipe.hpp"
 
 #include <fmt/format.h>
 

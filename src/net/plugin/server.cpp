@@ -1,6 +1,7 @@
-#include "net/server.hpp"
+#include "net/plugin/server.hpp"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <httplib.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
@@ -13,11 +14,10 @@
 #include <cstring>
 #include <thread>
 
-#include "net/protocol.hpp"
-#include "net/row_spool.hpp"
-#include "net/upload_pipe.hpp"
-#include "service/service.hpp"
-#include "store/store.hpp"
+#include "net/plugin/protocol.hpp"
+#include "net/plugin/row_spool.hpp"
+#include "net/plugin/upload_pipe.hpp"
+#include "util/clock.hpp"
 #include "util/error.hpp"
 
 namespace credit::net {
@@ -80,19 +80,15 @@ class CallLog {
   std::atomic<bool> done_{false};
 };
 
-// Runs one call on a connection to the store opened for it. Everything the service throws
-// becomes the error line, so nothing escapes into httplib.
+// Runs one call through the backend. Everything it throws becomes the error line, so nothing
+// escapes into httplib.
 Outcome execute(const Backend& backend, const std::string& action, Json params,
                 std::optional<std::string> token, std::vector<service::InputFile> inputs,
                 service::RowSink rows) {
   try {
-    // As locally: only an explicit migration may open a store of an older schema.
-    auto store = action == "store.migrate" ? store::Store::open_any_version(backend.store_path)
-                                           : store::Store::open(backend.store_path);
-    service::Service service(*store, backend.clock);
     service::Call call{action, std::move(params), std::move(token), std::move(inputs),
                        std::move(rows)};
-    return {result_line(service.call(call)), std::nullopt};
+    return {result_line(backend.dispatch(call)), std::nullopt};
   } catch (const Error& e) {
     return error_outcome(e);
   } catch (const std::exception& e) {
@@ -443,7 +439,7 @@ void require_readable(const std::string& path, const char* option) {
   ::close(fd);
 }
 
-bool configure_tls(SSL_CTX& ctx, const ServeOptions& o, std::string& problem) {
+bool configure_tls(SSL_CTX& ctx, const HttpsServerOptions& o, std::string& problem) {
   SSL_CTX_set_min_proto_version(&ctx, TLS1_2_VERSION);
   if (SSL_CTX_use_certificate_chain_file(&ctx, o.cert_file.c_str()) != 1) {
     problem = fmt::format("cannot load the certificate '{}': {}", o.cert_file, openssl_error());
@@ -471,16 +467,13 @@ void note(std::FILE* err, const std::string& text) {
 }
 }  // namespace
 
-void serve(const ServeOptions& options, const Clock& clock, std::FILE* err) {
+void run_https_server(const HttpsServerOptions& options, Dispatch dispatch, std::FILE* err) {
   auto [host, port] = parse_listen(options.listen);
   if (options.threads < 1 || options.threads > 1024)
     fail(ErrorCode::usage, fmt::format("--threads {} is out of range", options.threads),
          "give 1 to 1024 threads");
   require_readable(options.cert_file, "--cert");
   require_readable(options.key_file, "--key");
-  // Refuses a missing store, or one that needs `credit migrate`, before anything listens.
-  store::Store::open(options.store);
-
   std::string tls_problem;
   httplib::SSLServer server([&](SSL_CTX& ctx) { return configure_tls(ctx, options, tls_problem); });
   if (!server.is_valid())
@@ -488,7 +481,7 @@ void serve(const ServeOptions& options, const Clock& clock, std::FILE* err) {
          "give PEM files: --cert the server's certificate (with its chain), --key its private "
          "key");
   AccessLog log(err);
-  ApiRoutes routes(options.store, clock, log);
+  ApiRoutes routes(std::move(dispatch), log);
   routes.install(server);
   server.new_task_queue = [n = options.threads] {
     return new httplib::ThreadPool(static_cast<size_t>(n));

@@ -1,4 +1,4 @@
-#include "net/row_spool.hpp"
+#include "net/plugin/row_spool.hpp"
 
 #include <fcntl.h>
 #include <fmt/format.h>

@@ -1,0 +1,36 @@
+#pragma once
+// The credit binary's side of the network: remote stores and `credit serve`, both through the
+// network plugin (credit-net.so), which is loaded only when one of them is used — local commands
+// never pay for libcurl, cpp-httplib and OpenSSL.
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "service/client.hpp"
+#include "util/clock.hpp"
+
+namespace credit::net {
+
+struct RemoteOptions {
+  std::string cacert;  // PEM file of the CA that signed the server's certificate; empty: system CAs
+};
+
+// Throws Error(store_unavailable) when the plugin cannot be loaded, Error(usage) for a location
+// that is not https://.
+std::unique_ptr<service::Client> make_remote_client(const std::string& base_url,
+                                                    const RemoteOptions& options = {});
+
+struct ServeOptions {
+  std::string store;   // the SQLite store (a path on this machine)
+  std::string listen;  // HOST:PORT; port 0 picks a free port and prints it
+  std::string cert_file;
+  std::string key_file;
+  int threads = 8;
+  bool quiet = false;
+};
+
+// Checks the store, then serves it over HTTPS until SIGTERM or SIGINT: each call runs through
+// service::Service on a connection opened for it, exactly as a local call would.
+void serve_store(const ServeOptions& options, const Clock& clock);
+
+}  // namespace credit::net
