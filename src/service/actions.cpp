@@ -11,6 +11,8 @@ const ActionRegistry& action_registry() {
     register_store_actions(r);
     register_audit_actions(r);
     register_policy_actions(r);
+    register_import_actions(r);
+    register_record_actions(r);
     return r;
   }();
   return registry;

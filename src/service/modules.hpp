@@ -6,4 +6,6 @@ void register_account_actions(ActionRegistry& r);  // user.*, whoami
 void register_store_actions(ActionRegistry& r);    // store.migrate, store.info
 void register_audit_actions(ActionRegistry& r);    // audit.verify
 void register_policy_actions(ActionRegistry& r);   // policy.*
+void register_import_actions(ActionRegistry& r);   // import.*
+void register_record_actions(ActionRegistry& r);   // record.*
 }  // namespace credit::service
