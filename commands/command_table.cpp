@@ -10,10 +10,13 @@ extern const CommandDef cmd_whoami;
 extern const CommandDef cmd_policy;
 extern const CommandDef cmd_audit;
 extern const CommandDef cmd_generate;
+extern const CommandDef cmd_import;
+extern const CommandDef cmd_record;
 
 const std::vector<const CommandDef*>& command_table() {
   static const std::vector<const CommandDef*> table = {
-      &cmd_init, &cmd_migrate, &cmd_user, &cmd_whoami, &cmd_policy, &cmd_audit, &cmd_generate,
+      &cmd_init,   &cmd_migrate, &cmd_user,  &cmd_whoami,   &cmd_policy,
+      &cmd_import, &cmd_record,  &cmd_audit, &cmd_generate,
   };
   return table;
 }

@@ -201,10 +201,8 @@ class RowMaker {
     const Violation& v = pick(kViolations);
     set(Role::document_number, fmt::format("{}市监罚〔{}〕{}号", abbr(), decided_.year(), serial()));
     set(Role::violation_type, v.type);
-    set(Role::facts, fmt::format("经查，当事人{}于{}年{}月在北京市{}从事经营活动期间，{}。上述行为违反了{}的"
-                                 "规定。执法人员依法进行了现场检查并制作现场笔录，当事人对违法事实无异议。",
-                                 name_, decided_.year(), decided_.month(),
-                                 kDistricts[district_], v.detail, v.basis));
+    set(Role::facts, fmt::format("经查，当事人于{}年{}月在北京市{}经营期间，{}。", decided_.year(),
+                                 decided_.month(), kDistricts[district_], v.detail));
     set(Role::basis, v.basis);
     penalty_sanction();
     set("CF_YXQ", rand(3) == 0 ? "2099-12-31" : decided_.add_years(1).iso());

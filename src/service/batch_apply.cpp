@@ -30,7 +30,6 @@ RejectNote BatchApplier::note(const RowOrigin& origin, const domain::FieldIssue&
                                         : std::pair<std::string, int64_t>{f.name, origin.line};
     n.column = column;
     n.line = line;
-    n.reason = fmt::format("{}: {}", f.name, issue.reason);
   }
   return n;
 }

@@ -41,15 +41,16 @@ std::string outcome_reason(const Batch& b, bool dry_run) {
   const BatchCounts& c = b.counts;
   std::string what = fmt::format("{} rows: {} new, {} updated, {} unchanged, {} rejected", c.rows,
                                  c.inserted, c.updated, c.unchanged, c.rejected);
-  if (dry_run) return "dry run, nothing written; " + what;
   if (b.status == "rejected")
-    return fmt::format("rejected, nothing imported ({} invalid rows; --skip-invalid imports the "
-                       "valid ones); {}",
-                       c.rejected, what);
-  if (b.status == "staged") return "staged for approval; " + what;
+    what = fmt::format("{} rows: {} valid, {} rejected; nothing imported (--skip-invalid imports "
+                       "the valid ones)",
+                       c.rows, c.accepted, c.rejected);
+  if (dry_run) return "dry run, nothing written; " + what;
+  if (b.status == "rejected") return what;
+  if (b.status == "staged") return "waiting for approval; " + what;
   if (b.authorization_id)
-    return fmt::format("committed under standing authorisation {}; {}", *b.authorization_id, what);
-  return "committed, nothing to change; " + what;
+    return fmt::format("under standing authorisation {}; {}", *b.authorization_id, what);
+  return "nothing to change; " + what;
 }
 
 Json run_result(const Batch& b, bool dry_run, int64_t foreign) {
@@ -106,6 +107,7 @@ Json import_run(ActionContext& ctx) {
   if (c.rejected > 0 && (!skip_invalid || c.accepted == 0)) {
     b.status = "rejected";
     rows.rollback();
+    b.counts.inserted = b.counts.updated = b.counts.unchanged = 0;  // nothing was written
   } else {
     b.status = mode == RunMode::stage && c.changes() > 0 ? "staged" : "committed";
     if (b.status == "committed") applier.writer().clear_staged();
