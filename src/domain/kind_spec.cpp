@@ -259,7 +259,11 @@ DisclosureRule parse_disclosure_rule(const json& doc) {
     if (!d) fail_at("disclosure", fmt::format("'{}' is public, shared or authorised", key));
     return *d;
   };
-  return {level("default"), level("not_published"), text_at(*it, "cite", "disclosure")};
+  DisclosureRule rule;
+  rule.by_default = level("default");
+  rule.not_published = level("not_published");
+  rule.cite = text_at(*it, "cite", "disclosure");
+  return rule;
 }
 
 }  // namespace
@@ -350,6 +354,9 @@ KindSpec parse_kind_spec(std::string_view kind_json, std::string_view values_jso
     spec.fields.push_back(parse_field(j, lists, links.back()));
   }
   index_fields(spec, links);
+  spec.disclosure.default_rule = spec.rule_id("disclosure.default");
+  spec.disclosure.not_published_rule = spec.rule_id("disclosure.not_published");
+  spec.disclosure.column_rule = spec.rule_id("fields.GKFW");
   return spec;
 }
 

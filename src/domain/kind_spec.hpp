@@ -108,6 +108,8 @@ struct DisclosureRule {
   Disclosure by_default = Disclosure::open;
   Disclosure not_published = Disclosure::shared;
   std::string cite;
+  // Rule ids: "kinds/<kind>/disclosure.default", ".not_published", and the 公开范围 column's.
+  std::string default_rule, not_published_rule, column_rule;
 };
 
 struct KindSpec {

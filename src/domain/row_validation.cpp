@@ -86,17 +86,12 @@ std::optional<Date> to_date(const std::string& s) {
   return s.empty() ? std::nullopt : Date::parse_iso(s);
 }
 
-void add_rule(std::string& out, std::string_view key, std::string_view rule,
-              std::string_view why = {}) {
+void add_member(std::string& out, std::string_view key, std::string_view value) {
+  if (value.empty()) return;
   if (out.size() > 1) out += ',';
   append_json_string(out, key);
-  out += ":{\"rule\":";
-  append_json_string(out, rule);
-  if (!why.empty()) {
-    out += ",\"why\":";
-    append_json_string(out, why);
-  }
-  out += '}';
+  out += ':';
+  append_json_string(out, value);
 }
 
 }  // namespace
@@ -168,16 +163,21 @@ void RowValidator::clean_field(int i, std::string_view raw, ValidatedRow& out) c
   std::string& v = out.values[static_cast<size_t>(i)];
   v.clear();
   if (raw.empty()) return;
-  CleanResult c = clean_value(raw, f.code_like());
-  if (!c.ok()) {
-    out.errors.push_back({i, std::string(raw), c.error + "; if the file is GBK/GB18030, give "
-                                                         "--encoding gb18030"});
-    return;
+  if (is_clean_value(raw, f.code_like())) {
+    v.assign(raw);  // the common case: no CleanResult, the buffer is reused
+  } else {
+    CleanResult c = clean_value(raw, f.code_like());
+    if (!c.ok()) {
+      out.errors.push_back({i, std::string(raw), c.error + "; if the file is GBK/GB18030, give "
+                                                           "--encoding gb18030"});
+      return;
+    }
+    if (c.changed()) out.warnings.push_back({i, std::string(raw), c.describe()});
+    v = std::move(c.value);
+    if (v.empty()) return;
   }
-  if (c.changed()) out.warnings.push_back({i, std::string(raw), c.describe()});
-  v = std::move(c.value);
-  if (v.empty()) return;
-  if (f.max_length && utf8_length(v) > f.max_length) {
+  // A value of at most max_length bytes cannot have more characters than that.
+  if (f.max_length && v.size() > f.max_length && utf8_length(v) > f.max_length) {
     out.errors.push_back(
         {i, std::string(raw), fmt::format("longer than {} characters", f.max_length)});
     v.clear();
@@ -256,25 +256,25 @@ void RowValidator::check_id_numbers(std::span<const std::string_view> raw,
     std::string& v = out.values[i];
     if (f.type != FieldType::id_number || v.empty()) continue;
     const EnumValue* type = out.matched[static_cast<size_t>(f.id_type_field)];
-    const std::string rawv(i < raw.size() ? raw[i] : std::string_view());
+    const std::string_view rawv = i < raw.size() ? raw[i] : std::string_view();
     const bool resident =
         type ? type->means == "resident_id"
              : out.values[static_cast<size_t>(f.id_type_field)].empty() && looks_like_resident_id(v);
     if (resident) {
       ResidentIdCheck check = check_resident_id(v);
       if (!check.valid) {
-        out.errors.push_back({static_cast<int>(i), rawv,
+        out.errors.push_back({static_cast<int>(i), std::string(rawv),
                               fmt::format("not a valid resident ID number: {}", check.error)});
         v.clear();
         continue;
       }
       if (check.legacy)
-        out.warnings.push_back(
-            {static_cast<int>(i), rawv, "old 15-digit resident ID number (kept as given)"});
+        out.warnings.push_back({static_cast<int>(i), std::string(rawv),
+                                "old 15-digit resident ID number (kept as given)"});
       v = check.number;
     } else if (!plausible_document_id(v)) {
       out.errors.push_back(
-          {static_cast<int>(i), rawv,
+          {static_cast<int>(i), std::string(rawv),
            "not a plausible document number: 5–30 letters, digits, '(', ')' or '-'"});
       v.clear();
     }
@@ -288,12 +288,13 @@ void RowValidator::check_subject(std::span<const std::string_view> raw, Validate
   const int uscc_field = spec_.field(Role::uscc);
   if (uscc_field < 0) return;
   const std::string& uscc = out.values[static_cast<size_t>(uscc_field)];
-  const std::string rawv(static_cast<size_t>(uscc_field) < raw.size() ? raw[uscc_field] : "");
+  const std::string_view rawv =
+      static_cast<size_t>(uscc_field) < raw.size() ? raw[uscc_field] : std::string_view();
   out.has_uscc = !uscc.empty() && !is_placeholder_code(uscc);
   if (out.matched[static_cast<size_t>(type_field)] == nullptr) return;
   if (out.subject_type == SubjectType::natural_person) {
     if (out.has_uscc)
-      out.errors.push_back({uscc_field, rawv,
+      out.errors.push_back({uscc_field, std::string(rawv),
                             "a natural person has no unified social credit code: leave it empty "
                             "and give 证件类型 and 证件号码"});
     return;
@@ -303,7 +304,7 @@ void RowValidator::check_subject(std::span<const std::string_view> raw, Validate
   bool uscc_errored = std::any_of(out.errors.begin(), out.errors.end(),
                                   [&](const FieldIssue& e) { return e.field == uscc_field; });
   if (!out.has_uscc && !has_legacy && !uscc_errored)
-    out.errors.push_back({uscc_field, rawv,
+    out.errors.push_back({uscc_field, std::string(rawv),
                           "an organisation needs its unified social credit code (or, for legacy "
                           "data, 工商注册号, 组织机构代码 or another registration number)"});
   if (out.has_uscc && out.subject_type == SubjectType::legal_person &&
@@ -359,16 +360,16 @@ void RowValidator::check_dates(std::span<const std::string_view> raw, ValidatedR
     const FieldSpec& f = spec_.fields[i];
     auto date = f.type == FieldType::date ? to_date(out.values[i]) : std::nullopt;
     if (!date) continue;
-    const std::string rawv(i < raw.size() ? raw[i] : std::string_view());
+    const std::string_view rawv = i < raw.size() ? raw[i] : std::string_view();
     if (f.not_future && *date > today_)
-      out.errors.push_back({static_cast<int>(i), rawv,
+      out.errors.push_back({static_cast<int>(i), std::string(rawv),
                             fmt::format("{} is in the future (today is {})", date->iso(),
                                         today_.iso())});
     if (f.not_before < 0) continue;
     const FieldSpec& other = spec_.fields[static_cast<size_t>(f.not_before)];
     auto limit = to_date(out.values[static_cast<size_t>(f.not_before)]);
     if (limit && *date < *limit)
-      out.errors.push_back({static_cast<int>(i), rawv,
+      out.errors.push_back({static_cast<int>(i), std::string(rawv),
                             fmt::format("{} is before {} {}", date->iso(), other.name,
                                         limit->iso())});
   }
@@ -401,15 +402,15 @@ void RowValidator::derive(ValidatedRow& out) const {
       disclosure_field >= 0 ? out.matched[static_cast<size_t>(disclosure_field)] : nullptr;
   if (level) {
     out.disclosure = parse_disclosure(level->means).value_or(Disclosure::open);
-    out.disclosure_rule = spec_.rule_id("fields.GKFW");
+    out.disclosure_rule = spec_.disclosure.column_rule;
     out.disclosure_why = "公开范围 column";
   } else if (!out.dates.publish) {
     out.disclosure = spec_.disclosure.not_published;
-    out.disclosure_rule = spec_.rule_id("disclosure.not_published");
+    out.disclosure_rule = spec_.disclosure.not_published_rule;
     out.disclosure_why = "the policy does not publish it (" + out.dates.publish_rule + ")";
   } else {
     out.disclosure = spec_.disclosure.by_default;
-    out.disclosure_rule = spec_.rule_id("disclosure.default");
+    out.disclosure_rule = spec_.disclosure.default_rule;
     out.disclosure_why.clear();
   }
 }
@@ -446,19 +447,21 @@ std::vector<std::string> field_values_from_data(const KindSpec& spec, std::strin
   return values;
 }
 
-std::string derivation_json(const ValidatedRow& row) {
-  std::string out = "{";
-  add_rule(out, "severity", row.severity.rule_id, row.severity.explanation);
-  add_rule(out, "publicity_start", row.dates.start_rule);
-  if (row.dates.earliest_repair) add_rule(out, "earliest_repair", row.dates.repair_rule);
+void append_derivation(const ValidatedRow& row, std::string& out) {
+  out += '{';
+  add_member(out, "severity", row.severity.rule_id);
+  add_member(out, "severity_why", row.severity.explanation);
+  add_member(out, "publicity_start", row.dates.start_rule);
+  if (row.dates.earliest_repair) add_member(out, "earliest_repair", row.dates.repair_rule);
+  add_member(out, "publicity_until", row.dates.end_rule);
   std::string notes;
   for (const auto& n : row.dates.notes)
     notes += (notes.empty() ? "" : "; ") + n;
-  add_rule(out, "publicity_until", row.dates.end_rule, notes);
-  add_rule(out, "publish", row.dates.publish_rule);
-  add_rule(out, "disclosure", row.disclosure_rule, row.disclosure_why);
+  add_member(out, "publicity_notes", notes);
+  add_member(out, "publish", row.dates.publish_rule);
+  add_member(out, "disclosure", row.disclosure_rule);
+  add_member(out, "disclosure_why", row.disclosure_why);
   out += '}';
-  return out;
 }
 
 }  // namespace credit::domain

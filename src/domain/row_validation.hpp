@@ -76,8 +76,11 @@ void append_canonical_data(const KindSpec& spec, const ValidatedRow& row, std::s
 // object of strings.
 std::vector<std::string> field_values_from_data(const KindSpec& spec, std::string_view data);
 
-// The derived values with the rule behind each, as compact JSON (records.derivation).
-std::string derivation_json(const ValidatedRow& row);
+// The derived values with the rule behind each, as flat JSON (records.derivation):
+// {"severity": rule, "severity_why": …, "publicity_start": rule, "earliest_repair": rule,
+//  "publicity_until": rule, "publicity_notes": …, "publish": rule, "disclosure": rule,
+//  "disclosure_why": …}; empty members are left out. Appended to `out`.
+void append_derivation(const ValidatedRow& row, std::string& out);
 
 // Amounts in 万元: digits with an optional fraction (≤ 6 places), normalised ("020.50" → "20.5").
 // A trailing 万元/万 unit is removed with `note` set; other text gives nullopt with `note` saying

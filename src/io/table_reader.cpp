@@ -166,7 +166,10 @@ class JsonArrayTable : public JsonTable {
       if (c != '[') fail_at(line_, "a JSON file holds an array of objects: [ {…}, {…} ]");
       in_.get();
       started_ = true;
-      if (skip_space() == ']') return finish();
+      if (skip_space() == ']') {
+        in_.get();
+        return finish();
+      }
     } else {
       in_.get();
       if (c == ']') return finish();

@@ -49,10 +49,6 @@ constexpr const char* kKeepVersion =
     "'published_on', published_on, 'withdrawn_on', withdrawn_on, 'batch_id', batch_id, "
     "'batch_line', batch_line, 'updated_at', updated_at), ?, ?, ?, ?, ? FROM records WHERE id = ?";
 
-std::optional<std::string> non_empty(const std::string& s) {
-  return s.empty() ? std::nullopt : std::optional<std::string>(s);
-}
-
 std::string duplicate_of(int64_t line) {
   return fmt::format(
       "duplicate: line {} of this batch has the same authority USCC and document number", line);
@@ -87,31 +83,44 @@ void RecordWriter::prepare_data(const domain::ValidatedRow& row) {
   data_.clear();
   domain::append_canonical_data(spec_, row, data_);
   hash_ = data_hash(data_);
-  derivation_ = domain::derivation_json(row);
+  derivation_.clear();
+  domain::append_derivation(row, derivation_);
   key_ = domain::natural_key(spec_, row);
 }
 
 void RecordWriter::bind_columns(store::Stmt& s, const domain::ValidatedRow& row) {
   using domain::Role;
+  // The row, data_, hash_ and derivation_ outlive the statement's step: bound without copies.
+  auto text = [&](int index, Role role) {
+    const std::string& v = row.value(spec_, role);
+    if (v.empty())
+      s.bind_null(index);
+    else
+      s.bind_static(index, v);
+  };
   const bool person = row.subject_type == domain::SubjectType::natural_person;
-  s.bind(1, row.value(spec_, Role::authority_uscc))
-      .bind(2, row.value(spec_, Role::document_number))
-      .bind(3, row.value(spec_, Role::authority))
-      .bind(4, row.value(spec_, Role::source_dept_uscc))
-      .bind(5, row.value(spec_, Role::source_dept))
-      .bind(6, row.value(spec_, Role::subject_name))
-      .bind(7, domain::to_string(row.subject_type));
+  text(1, Role::authority_uscc);
+  text(2, Role::document_number);
+  text(3, Role::authority);
+  text(4, Role::source_dept_uscc);
+  text(5, Role::source_dept);
+  text(6, Role::subject_name);
+  s.bind_static(7, domain::to_string(row.subject_type));
   if (row.has_uscc)
-    s.bind(8, row.value(spec_, Role::uscc));
+    text(8, Role::uscc);
   else
     s.bind_null(8);
-  s.bind(9, person ? non_empty(row.value(spec_, Role::id_type)) : std::nullopt)
-      .bind(10, person ? non_empty(row.value(spec_, Role::id_number)) : std::nullopt)
-      .bind(11, non_empty(row.value(spec_, Role::legal_rep)))
-      .bind(12, row.decided_on.iso())
-      .bind(13, domain::to_string(row.severity.severity))
-      .bind(14, row.severity.rule_id)
-      .bind(15, domain::to_string(row.disclosure))
+  if (person) {
+    text(9, Role::id_type);
+    text(10, Role::id_number);
+  } else {
+    s.bind_null(9).bind_null(10);
+  }
+  text(11, Role::legal_rep);
+  s.bind(12, row.decided_on.iso())
+      .bind_static(13, domain::to_string(row.severity.severity))
+      .bind_static(14, row.severity.rule_id)
+      .bind_static(15, domain::to_string(row.disclosure))
       .bind(16, int64_t{row.dates.publish ? 1 : 0})
       .bind(17, row.dates.start.iso());
   if (row.dates.earliest_repair)
@@ -119,11 +128,11 @@ void RecordWriter::bind_columns(store::Stmt& s, const domain::ValidatedRow& row)
   else
     s.bind_null(18);
   s.bind(19, row.dates.end.iso())
-      .bind(20, derivation_)
-      .bind(21, data_)
-      .bind(22, hash_)
+      .bind_static(20, derivation_)
+      .bind_static(21, data_)
+      .bind_static(22, hash_)
       .bind(23, info_.batch_id)
-      .bind(25, info_.now);
+      .bind_static(25, info_.now);
 }
 
 std::optional<ExistingRecord> RecordWriter::find(const std::string& authority_uscc,

@@ -122,6 +122,12 @@ Stmt& Stmt::bind(int index, std::string_view value) {
   if (rc != SQLITE_OK) db_->raise(rc, "binding");
   return *this;
 }
+Stmt& Stmt::bind_static(int index, std::string_view value) {
+  int rc =
+      sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_STATIC, SQLITE_UTF8);
+  if (rc != SQLITE_OK) db_->raise(rc, "binding");
+  return *this;
+}
 Stmt& Stmt::bind_null(int index) {
   if (int rc = sqlite3_bind_null(stmt_, index); rc != SQLITE_OK) db_->raise(rc, "binding");
   return *this;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <sys/stat.h>
+#include <cstdlib>
 
 #include "store/migrations.hpp"
 #include "util/error.hpp"
@@ -38,6 +39,7 @@ std::unique_ptr<Store> Store::create(const std::string& path, int version) {
          "credit init never overwrites a store; choose another path, or run `credit migrate` to "
          "upgrade an existing store");
   std::unique_ptr<Store> store(new Store(path, Db::Mode::read_write_create));
+  if (const char* ps = std::getenv("CREDIT_PAGE_SIZE")) store->db_.exec(std::string("PRAGMA page_size = ") + ps);
   store->db_.exec("PRAGMA journal_mode = WAL");
   Transaction tx(store->db_, Transaction::Kind::immediate);
   apply_migrations(store->db_, version == 0 ? latest_schema_version() : version);

@@ -32,6 +32,19 @@ const std::map<std::string, std::set<std::string>>& expected_matrix() {
       {"policy.show", kEveryone},
       {"policy.list", kEveryone},
       {"policy.set", {"admin"}},
+      // Imports (DESIGN §3): operators stage, reviewers decide and grant standing authorisations;
+      // separation of duties and departments are checked by the actions (test_import_service).
+      {"import.run", {"operator"}},
+      {"import.approve", {"reviewer"}},
+      {"import.reject", {"reviewer"}},
+      {"import.list", {"operator", "reviewer"}},
+      {"import.show", {"operator", "reviewer"}},
+      {"import.authorize", {"reviewer"}},
+      {"import.authorize.revoke", {"reviewer"}},
+      {"import.authorizations", {"operator", "reviewer"}},
+      {"record.show", {"operator", "reviewer", "viewer"}},
+      {"record.amend", {"operator"}},
+      {"record.revoke", {"operator"}},
   };
   return m;
 }
