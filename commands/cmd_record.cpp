@@ -20,21 +20,25 @@ void render_record(Context& ctx, const Json& r) {
   const Json& rec = r["record"];
   const Json& why = rec["derivation"];
   auto rule = [&](const char* key) {
-    return why.contains(key) ? fmt::format("  [{}]", text(why[key]["rule"])) : std::string();
+    return why.contains(key) ? fmt::format("  [{}]", text(why[key])) : std::string();
+  };
+  auto note = [&](const char* key) {
+    if (why.contains(key)) out.say(fmt::format("                 {}", text(why[key])));
   };
   out.say(fmt::format("record {}  {}  {}  version {}{}", text(rec["id"]), text(rec["kind"]),
                       text(rec["status"]), text(rec["version"]),
                       r["masked"].get<bool>() ? "  (personal data masked)" : ""));
   out.say(fmt::format("severity         {}{}", text(rec["severity"]), rule("severity")));
-  if (why.contains("severity") && why["severity"].contains("why"))
-    out.say(fmt::format("                 {}", text(why["severity"]["why"])));
+  note("severity_why");
   out.say(fmt::format("publicity        {} … {}{}", text(rec["publicity_start"]),
                       text(rec["publicity_until"]), rule("publicity_until")));
+  note("publicity_notes");
   out.say(fmt::format("earliest repair  {}{}", text(rec["earliest_repair"]),
                       rule("earliest_repair")));
   out.say(fmt::format("published        {}{}", rec["publish"].get<int64_t>() ? "yes" : "no",
                       rule("publish")));
   out.say(fmt::format("disclosure       {}{}", text(rec["disclosure"]), rule("disclosure")));
+  note("disclosure_why");
   out.say(fmt::format("last change      batch {} at {}", text(rec["batch_id"]),
                       text(rec["updated_at"])));
   out.say("");

@@ -110,9 +110,16 @@ class RowMaker {
         dishonest();
         break;
     }
-    if (spread(i, o_.invalid, 0)) break_row(invalid_index_++);
-    if (spread(i, o_.noise, 7)) add_noise(noise_index_++);
+    const bool invalid = spread(i, o_.invalid, 0);
+    if (invalid) break_row(invalid_index_++);
+    if (spread(i, o_.noise, 7)) ++noise_due_;
+    if (noise_due_ > 0 && !invalid) {  // noise on a valid row, so that it shows as a warning
+      add_noise(noise_index_++);
+      --noise_due_;
+    }
     last_document_ = get(Role::document_number);
+    last_authority_ = get(Role::authority);
+    last_authority_uscc_ = get(Role::authority_uscc);
     return values_;
   }
 
@@ -319,8 +326,11 @@ class RowMaker {
         else
           set(Role::subject_type, "外国企业");
         break;
-      case 7:
-        if (!last_document_.empty()) set(Role::document_number, last_document_);
+      case 7:  // the previous row's natural key
+        if (last_document_.empty()) break;
+        set(Role::document_number, last_document_);
+        set(Role::authority, last_authority_);
+        set(Role::authority_uscc, last_authority_uscc_);
         break;
     }
   }
@@ -351,9 +361,9 @@ class RowMaker {
   const domain::KindSpec& spec_;
   std::vector<std::string> values_;
   uint64_t row_ = 0, salt_ = 0, district_ = 0, authority_ = 0;
-  uint64_t invalid_index_ = 0, noise_index_ = 0;
+  uint64_t invalid_index_ = 0, noise_index_ = 0, noise_due_ = 0;
   bool natural_ = false;
-  std::string name_, last_document_;
+  std::string name_, last_document_, last_authority_, last_authority_uscc_;
   Date decided_;
 };
 
