@@ -181,7 +181,10 @@ Json import_approve(ActionContext& ctx) {
   b.status = "committed";
   b.decided_by = ctx.user.name;
   b.decided_at = now;
-  if (auto note = ctx.optional_string("reason")) b.reason = *note;
+  const BatchCounts& c = b.counts;
+  b.reason = fmt::format("approved by {}; {} new, {} updated, {} unchanged, {} rejected",
+                         ctx.user.name, c.inserted, c.updated, c.unchanged, c.rejected);
+  if (auto note = ctx.optional_string("reason")) b.reason += ": " + *note;
   finish_batch(ctx.db(), b);
   ctx.audit.params["counts"] = counts_json(b.counts);
   ctx.audit.reason = fmt::format("approved {} batch {} staged by {}", b.operation, b.id, b.staged_by);
