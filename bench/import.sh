@@ -67,7 +67,7 @@ sqlite_run() {  # sqlite_run ROWS → "seconds peak_kib"
   local csv db=$OUT/plain-$1.db cols
   csv=$(csv_for "$1")
   rm -f "$db" "$db"-journal
-  cols=$(head -1 "$csv" | tr -d '\r\n\357\273\277' | python3 -c 'import sys; print(", ".join(f"\"{c}\" TEXT" for c in sys.stdin.read().split(",")))')
+  cols=$(head -1 "$csv" | python3 -c 'import sys; h = sys.stdin.read().lstrip("\ufeff").strip(); print(", ".join(f"\"{c}\" TEXT" for c in h.split(",")))')
   "$SQLITE3" "$db" "CREATE TABLE penalty ($cols);
     CREATE INDEX penalty_uscc ON penalty (\"统一社会信用代码\");
     CREATE UNIQUE INDEX penalty_key ON penalty (\"处罚机关统一社会信用代码\", \"行政处罚决定书文号\");

@@ -82,7 +82,7 @@ RecordWriter::RecordWriter(store::Db& db, const domain::KindSpec& spec, ChangeIn
 void RecordWriter::prepare_data(const domain::ValidatedRow& row) {
   data_.clear();
   domain::append_canonical_data(spec_, row, data_);
-  hash_ = data_hash(data_);
+  hash_ = sha_.hex_digest_of(data_);
   derivation_.clear();
   domain::append_derivation(row, derivation_);
   key_ = domain::natural_key(spec_, row);

@@ -6,6 +6,7 @@
 
 #include "domain/row_validation.hpp"
 #include "store/sqlite.hpp"
+#include "util/crypto.hpp"
 
 namespace credit::service {
 
@@ -72,6 +73,7 @@ class RecordWriter {
   ChangeInfo info_;
   std::string kind_;
   std::string data_, hash_, derivation_, key_;
+  crypto::Sha256 sha_;
   int64_t staged_seq_ = 0;
   bool track_unchanged_ = true;
   store::Stmt insert_, find_, update_, version_, stage_, staged_line_, revoke_;

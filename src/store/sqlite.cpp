@@ -50,6 +50,10 @@ std::string hint_for(int rc) {
 }  // namespace
 
 Db::Db(const std::string& path, Mode mode) : path_(path) {
+  // Memory statistics cost a global mutex per allocation, which bulk imports feel; credit never
+  // reads them. Only possible before SQLite initialises (the first connection of the process).
+  static const int memstatus_off = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  (void)memstatus_off;
   int flags = SQLITE_OPEN_NOMUTEX;
   flags |= mode == Mode::read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
   if (mode == Mode::read_write_create) flags |= SQLITE_OPEN_CREATE;

@@ -46,6 +46,14 @@ std::string Sha256::hex_digest() {
   return hex_encode({reinterpret_cast<char*>(md), len});
 }
 
+std::string Sha256::hex_digest_of(std::string_view data) {
+  auto* ctx = static_cast<EVP_MD_CTX*>(ctx_);
+  // A NULL type reuses the digest the context was initialised with, without fetching it again.
+  if (EVP_DigestInit_ex(ctx, nullptr, nullptr) != 1) fail(ErrorCode::internal, "SHA-256 failed");
+  update(data);
+  return hex_digest();
+}
+
 std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;

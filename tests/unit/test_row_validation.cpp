@@ -6,6 +6,7 @@
 
 #include "domain/row_validation.hpp"
 #include "io/kind_files.hpp"
+#include "util/crypto.hpp"
 #include "util/json.hpp"
 #include "util/paths.hpp"
 
@@ -164,6 +165,9 @@ TEST_CASE("canonical data is the canonical JSON of the fields") {
   CHECK(data == canonical_json(Json::parse(data)));
   auto values = field_values_from_data(*c.spec, data);
   CHECK(values == c.row.values);
+  crypto::Sha256 reused;  // the importer's per-row hashing reuses one context
+  CHECK(reused.hex_digest_of(data) == crypto::sha256_hex(data));
+  CHECK(reused.hex_digest_of("abc") == crypto::sha256_hex("abc"));
 }
 
 TEST_CASE("severity: rules, amounts, explicit 失信程度 and the minor case") {
