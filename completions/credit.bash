@@ -18,6 +18,17 @@ _credit() {
       "/policy/show") path="$path/$w" ;;
       "/policy/list") path="$path/$w" ;;
       "/policy/set") path="$path/$w" ;;
+      "/import") path="$path/$w" ;;
+      "/import/approve") path="$path/$w" ;;
+      "/import/reject") path="$path/$w" ;;
+      "/import/list") path="$path/$w" ;;
+      "/import/show") path="$path/$w" ;;
+      "/import/authorize") path="$path/$w" ;;
+      "/import/authorizations") path="$path/$w" ;;
+      "/record") path="$path/$w" ;;
+      "/record/show") path="$path/$w" ;;
+      "/record/amend") path="$path/$w" ;;
+      "/record/revoke") path="$path/$w" ;;
       "/audit") path="$path/$w" ;;
       "/audit/verify") path="$path/$w" ;;
     esac
@@ -31,9 +42,29 @@ _credit() {
     "/init":--admin) return ;;
     "/user/add":--role) COMPREPLY=($(compgen -W "admin operator reviewer publisher auditor viewer" -- "$cur")); return ;;
     "/user/add":--dept) return ;;
+    "/import":--kind) COMPREPLY=($(compgen -W "penalty license dishonest" -- "$cur")); return ;;
+    "/import":--input-format) COMPREPLY=($(compgen -W "csv ndjson json" -- "$cur")); return ;;
+    "/import":--encoding) COMPREPLY=($(compgen -W "utf-8 gb18030 gbk" -- "$cur")); return ;;
+    "/import":--rejects) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    "/import":--reason) return ;;
+    "/import/approve":--reason) return ;;
+    "/import/approve":--rejects) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    "/import/reject":--reason) return ;;
+    "/import/list":--status) COMPREPLY=($(compgen -W "staged committed rejected" -- "$cur")); return ;;
+    "/import/list":--kind) COMPREPLY=($(compgen -W "penalty license dishonest" -- "$cur")); return ;;
+    "/import/list":--limit) return ;;
+    "/import/show":--limit) return ;;
+    "/import/authorize":--dept) return ;;
+    "/import/authorize":--kind) COMPREPLY=($(compgen -W "penalty license dishonest" -- "$cur")); return ;;
+    "/import/authorize":--until) return ;;
+    "/import/authorize":--revoke) return ;;
+    "/import/authorize":--reason) return ;;
+    "/record/amend":--set) return ;;
+    "/record/amend":--reason) return ;;
+    "/record/revoke":--reason) return ;;
   esac
   case "$path" in
-    "") subs="init migrate user whoami policy audit"; opts="--store --token --token-file --format --quiet -q --verbose -v --config --version" ;;
+    "") subs="init migrate user whoami policy import record audit"; opts="--store --token --token-file --format --quiet -q --verbose -v --config --version" ;;
     "/init") subs=""; opts="--admin" ;;
     "/migrate") subs=""; opts="--dry-run" ;;
     "/user") subs="add list disable enable token"; opts="" ;;
@@ -47,6 +78,17 @@ _credit() {
     "/policy/show") subs=""; opts="" ;;
     "/policy/list") subs=""; opts="" ;;
     "/policy/set") subs=""; opts="" ;;
+    "/import") subs="approve reject list show authorize authorizations"; opts="--kind --input-format --encoding --skip-invalid --dry-run --rejects --reason" ;;
+    "/import/approve") subs=""; opts="--reason --skip-invalid --rejects" ;;
+    "/import/reject") subs=""; opts="--reason" ;;
+    "/import/list") subs=""; opts="--status --kind --limit" ;;
+    "/import/show") subs=""; opts="--limit" ;;
+    "/import/authorize") subs=""; opts="--dept --kind --until --revoke --reason" ;;
+    "/import/authorizations") subs=""; opts="" ;;
+    "/record") subs="show amend revoke"; opts="" ;;
+    "/record/show") subs=""; opts="" ;;
+    "/record/amend") subs=""; opts="--set --reason" ;;
+    "/record/revoke") subs=""; opts="--reason" ;;
     "/audit") subs="verify"; opts="" ;;
     "/audit/verify") subs=""; opts="" ;;
   esac
