@@ -111,11 +111,8 @@ void setup(CLI::App& app, Context& ctx) {
 }  // namespace
 
 extern const CommandDef cmd_generate{
-    "generate",
-    "generate the man pages, shell completions and sample data (for maintainers)",
-    "",
-    {},
-    setup,
-    true};
+    "generate", "generate the man pages, shell completions and sample data (for maintainers)",
+    "",         {},
+    setup,      true};
 
 }  // namespace credit::cli

@@ -54,8 +54,7 @@ std::string located(const std::string& file, const Json& issue) {
 class BatchView {
  public:
   BatchView(Context& ctx, const std::string& rejects_path, uint64_t total_bytes)
-      : ctx_(ctx),
-        progress_(stderr, total_bytes, io::progress_wanted(stderr, ctx.options.quiet)) {
+      : ctx_(ctx), progress_(stderr, total_bytes, io::progress_wanted(stderr, ctx.options.quiet)) {
     if (!rejects_path.empty()) rejects_.emplace(rejects_path);
   }
 
@@ -91,9 +90,9 @@ class BatchView {
       progress_.update(row["rows"].get<uint64_t>(), row["bytes"].get<uint64_t>());
     } else if (type == "columns") {
       if (rejects_)
-        rejects_->columns(strings_of(row["columns"]),
-                          io::parse_encoding(row["encoding"].get<std::string>())
-                              .value_or(io::Encoding::utf8));
+        rejects_->columns(
+            strings_of(row["columns"]),
+            io::parse_encoding(row["encoding"].get<std::string>()).value_or(io::Encoding::utf8));
     } else if (type == "unknown_column") {
       progress_.finish();
       ctx_.out().warn(fmt::format("{}: column {} is not a field of this kind: ignored",
@@ -142,13 +141,23 @@ Json call_with_view(Context& ctx, BatchView& view, const std::string& action, Js
 }
 
 const std::vector<io::Column>& batch_fields() {
-  static const std::vector<io::Column> fields = {
-      {"batch", "BATCH"},         {"operation", "OPERATION"}, {"kind", "KIND"},
-      {"status", "STATUS"},       {"dept", "DEPT"},           {"staged_by", "STAGED BY"},
-      {"staged_at", "STAGED AT"}, {"decided_by", "DECIDED BY"}, {"decided_at", "DECIDED AT"},
-      {"rows", "ROWS"},           {"accepted", "ACCEPTED"},   {"rejected", "REJECTED"},
-      {"inserted", "NEW"},        {"updated", "UPDATED"},     {"unchanged", "UNCHANGED"},
-      {"authorization", "AUTHORISATION"}, {"reason", "REASON"}};
+  static const std::vector<io::Column> fields = {{"batch", "BATCH"},
+                                                 {"operation", "OPERATION"},
+                                                 {"kind", "KIND"},
+                                                 {"status", "STATUS"},
+                                                 {"dept", "DEPT"},
+                                                 {"staged_by", "STAGED BY"},
+                                                 {"staged_at", "STAGED AT"},
+                                                 {"decided_by", "DECIDED BY"},
+                                                 {"decided_at", "DECIDED AT"},
+                                                 {"rows", "ROWS"},
+                                                 {"accepted", "ACCEPTED"},
+                                                 {"rejected", "REJECTED"},
+                                                 {"inserted", "NEW"},
+                                                 {"updated", "UPDATED"},
+                                                 {"unchanged", "UNCHANGED"},
+                                                 {"authorization", "AUTHORISATION"},
+                                                 {"reason", "REASON"}};
   return fields;
 }
 
@@ -169,18 +178,18 @@ void render_run(Context& ctx, const Json& r) {
                                warnings, kShownWarnings));
   const std::string status = r["status"].get<std::string>();
   if (status == "staged" && !r["dry_run"].get<bool>())
-    ctx.out().note(fmt::format("a reviewer of department {} commits it with `credit import approve "
-                               "{}` (or rejects it with `credit import reject {} --reason …`)",
-                               r["dept"].get<std::string>(), r["batch"].get<int64_t>(),
-                               r["batch"].get<int64_t>()));
+    ctx.out().note(fmt::format(
+        "a reviewer of department {} commits it with `credit import approve "
+        "{}` (or rejects it with `credit import reject {} --reason …`)",
+        r["dept"].get<std::string>(), r["batch"].get<int64_t>(), r["batch"].get<int64_t>()));
   if (status != "rejected") return;
   const bool foreign = r["foreign_rows"].get<int64_t>() > 0;
-  throw Error(foreign ? ErrorCode::permission_denied : ErrorCode::bad_input,
-              fmt::format("{} of {} rows rejected{}; nothing was imported",
-                          r["rejected"].get<int64_t>(), r["rows"].get<int64_t>(),
-                          foreign ? " (some belong to another department)" : ""),
-              "correct the rows (--rejects FILE writes them with the reasons) and import again, or "
-              "give --skip-invalid to import the valid rows now");
+  throw Error(
+      foreign ? ErrorCode::permission_denied : ErrorCode::bad_input,
+      fmt::format("{} of {} rows rejected{}; nothing was imported", r["rejected"].get<int64_t>(),
+                  r["rows"].get<int64_t>(), foreign ? " (some belong to another department)" : ""),
+      "correct the rows (--rejects FILE writes them with the reasons) and import again, or "
+      "give --skip-invalid to import the valid rows now");
 }
 
 struct RunOptions {
@@ -231,8 +240,8 @@ void setup_decision(CLI::App& parent, Context& ctx, bool approve) {
     BatchView view(ctx, *rejects, 0);
     Json result = call_with_view(ctx, view, approve ? "import.approve" : "import.reject", params);
     if (ctx.out().format() != io::Format::table) return ctx.out().object(result);
-    ctx.out().say(fmt::format("batch {} {}: {} new, {} updated, {} unchanged, {} rejected",
-                              *batch, result["status"].get<std::string>(),
+    ctx.out().say(fmt::format("batch {} {}: {} new, {} updated, {} unchanged, {} rejected", *batch,
+                              result["status"].get<std::string>(),
                               result["inserted"].get<int64_t>(), result["updated"].get<int64_t>(),
                               result["unchanged"].get<int64_t>(),
                               result["rejected"].get<int64_t>()));
@@ -275,8 +284,9 @@ void setup_list(CLI::App& parent, Context& ctx) {
 void setup_show(CLI::App& parent, Context& ctx) {
   auto batch = std::make_shared<int64_t>(0);
   auto limit = std::make_shared<int64_t>(100);
-  auto* app = parent.add_subcommand("show", "show a batch: who, when, files and digests, counts, "
-                                            "rejected rows");
+  auto* app = parent.add_subcommand("show",
+                                    "show a batch: who, when, files and digests, counts, "
+                                    "rejected rows");
   app->add_option("batch", *batch, "the batch number")->required();
   app->add_option("--limit", *limit, "show at most this many rejects (default 100)");
   app->callback([&ctx, batch, limit] {
@@ -336,11 +346,11 @@ void setup_authorize(CLI::App& parent, Context& ctx) {
     if (!o->dept.empty()) params["dept"] = o->dept;
     Json r = ctx.call("import.authorize", params);
     if (ctx.out().format() != io::Format::table) return ctx.out().object(r);
-    ctx.out().say(fmt::format("standing authorisation {}: department {} may commit {} imports "
-                              "without approval until {}",
-                              r["authorization"].get<int64_t>(), r["dept"].get<std::string>(),
-                              fmt::join(strings_of(r["kinds"]), ", "),
-                              r["valid_until"].get<std::string>()));
+    ctx.out().say(
+        fmt::format("standing authorisation {}: department {} may commit {} imports "
+                    "without approval until {}",
+                    r["authorization"].get<int64_t>(), r["dept"].get<std::string>(),
+                    fmt::join(strings_of(r["kinds"]), ", "), r["valid_until"].get<std::string>()));
   });
 }
 

@@ -33,8 +33,8 @@ void render_record(Context& ctx, const Json& r) {
   out.say(fmt::format("publicity        {} … {}{}", text(rec["publicity_start"]),
                       text(rec["publicity_until"]), rule("publicity_until")));
   note("publicity_notes");
-  out.say(fmt::format("earliest repair  {}{}", text(rec["earliest_repair"]),
-                      rule("earliest_repair")));
+  out.say(
+      fmt::format("earliest repair  {}{}", text(rec["earliest_repair"]), rule("earliest_repair")));
   out.say(fmt::format("published        {}{}", rec["publish"].get<int64_t>() ? "yes" : "no",
                       rule("publish")));
   out.say(fmt::format("disclosure       {}{}", text(rec["disclosure"]), rule("disclosure")));
@@ -75,11 +75,13 @@ void render_change(Context& ctx, const Json& r) {
                               text(r["record"]), text(r["operation"]), batch,
                               text(r["authorization"])));
   else
-    ctx.out().say(fmt::format("record {}: {} staged as batch {}; a reviewer of the department "
-                              "commits it with `credit import approve {}`",
-                              text(r["record"]), text(r["operation"]), batch, batch));
+    ctx.out().say(
+        fmt::format("record {}: {} staged as batch {}; a reviewer of the department "
+                    "commits it with `credit import approve {}`",
+                    text(r["record"]), text(r["operation"]), batch, batch));
   for (const auto& c : r.value("changes", Json::array()))
-    ctx.out().say(fmt::format("  {}: {} → {}", text(c["name"]), text(c["before"]), text(c["after"])));
+    ctx.out().say(
+        fmt::format("  {}: {} → {}", text(c["name"]), text(c["before"]), text(c["after"])));
 }
 
 void setup_change(CLI::App& parent, Context& ctx, bool amend) {

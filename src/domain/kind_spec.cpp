@@ -136,8 +136,7 @@ std::shared_ptr<ValueList> parse_value_list(const std::string& name, const json&
 
 std::map<std::string, std::shared_ptr<const ValueList>> parse_value_lists(std::string_view text) {
   json doc = json::parse(text, nullptr, false);
-  if (doc.is_discarded() || !doc.is_object() || !doc.contains("lists") ||
-      !doc["lists"].is_object())
+  if (doc.is_discarded() || !doc.is_object() || !doc.contains("lists") || !doc["lists"].is_object())
     fail_at("values", "not a JSON object with 'lists'");
   std::map<std::string, std::shared_ptr<const ValueList>> out;
   for (const auto& [name, j] : doc["lists"].items())
@@ -147,9 +146,8 @@ std::map<std::string, std::shared_ptr<const ValueList>> parse_value_lists(std::s
 
 FieldType parse_type(const std::string& s, std::string_view where) {
   static const std::map<std::string, FieldType, std::less<>> types = {
-      {"text", FieldType::text},         {"code", FieldType::code},
-      {"uscc", FieldType::uscc},         {"id_number", FieldType::id_number},
-      {"date", FieldType::date},         {"amount", FieldType::amount},
+      {"text", FieldType::text},           {"code", FieldType::code}, {"uscc", FieldType::uscc},
+      {"id_number", FieldType::id_number}, {"date", FieldType::date}, {"amount", FieldType::amount},
       {"enum", FieldType::enumeration}};
   auto it = types.find(s);
   if (it == types.end()) fail_at(where, fmt::format("unknown type '{}'", s));
@@ -181,7 +179,8 @@ struct PendingLinks {
   std::string not_before, id_type_field;
 };
 
-FieldSpec parse_field(const json& j, const std::map<std::string, std::shared_ptr<const ValueList>>& lists,
+FieldSpec parse_field(const json& j,
+                      const std::map<std::string, std::shared_ptr<const ValueList>>& lists,
                       PendingLinks& links) {
   if (!j.is_object()) fail_at("fields", "each field is an object");
   FieldSpec f;
@@ -240,10 +239,11 @@ void index_fields(KindSpec& spec, const std::vector<PendingLinks>& links) {
   }
   for (Role r : kRequiredRoles)
     if (spec.field(r) < 0)
-      fail_at(std::string(to_string(spec.kind)), "a field for every record column is required "
-                                                 "(subject_name, subject_type, document_number, "
-                                                 "decided_on, authority, authority_uscc, "
-                                                 "source_dept, source_dept_uscc)");
+      fail_at(std::string(to_string(spec.kind)),
+              "a field for every record column is required "
+              "(subject_name, subject_type, document_number, "
+              "decided_on, authority, authority_uscc, "
+              "source_dept, source_dept_uscc)");
   spec.sorted_by_code.resize(spec.fields.size());
   for (size_t i = 0; i < spec.fields.size(); ++i)
     spec.sorted_by_code[i] = static_cast<int>(i);

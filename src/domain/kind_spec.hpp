@@ -139,7 +139,7 @@ std::string normalise_header(std::string_view header);
 
 // Columns a rejects file adds after the input's own (ignored on re-import).
 inline constexpr std::array<std::string_view, 3> kRejectColumns = {"原文件行号", "错误列",
-                                                                  "错误原因"};
+                                                                   "错误原因"};
 
 struct HeaderMapping {
   static constexpr int kUnknown = -1;

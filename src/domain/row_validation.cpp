@@ -64,8 +64,8 @@ bool looks_like_resident_id(std::string_view v) {
 bool plausible_document_id(std::string_view v) {
   if (v.size() < 5 || v.size() > 30) return false;
   return std::all_of(v.begin(), v.end(), [](char c) {
-    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-           c == '(' || c == ')' || c == '-';
+    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '(' ||
+           c == ')' || c == '-';
   });
 }
 
@@ -168,8 +168,9 @@ void RowValidator::clean_field(int i, std::string_view raw, ValidatedRow& out) c
   } else {
     CleanResult c = clean_value(raw, f.code_like());
     if (!c.ok()) {
-      out.errors.push_back({i, std::string(raw), c.error + "; if the file is GBK/GB18030, give "
-                                                           "--encoding gb18030"});
+      out.errors.push_back({i, std::string(raw),
+                            c.error + "; if the file is GBK/GB18030, give "
+                                      "--encoding gb18030"});
       return;
     }
     if (c.changed()) out.warnings.push_back({i, std::string(raw), c.describe()});
@@ -201,7 +202,8 @@ void RowValidator::check_type(int i, std::string_view raw, ValidatedRow& out) co
         v = check.code;
         if (!check.warning.empty()) out.warnings.push_back({i, std::string(raw), check.warning});
       } else if (uscc_allowed_exception(policy_, v, &why)) {
-        out.warnings.push_back({i, std::string(raw), "accepted by the policy's allow-list: " + why});
+        out.warnings.push_back(
+            {i, std::string(raw), "accepted by the policy's allow-list: " + why});
       } else {
         reject(fmt::format("not a valid unified social credit code: {}", check.error));
       }
@@ -210,8 +212,8 @@ void RowValidator::check_type(int i, std::string_view raw, ValidatedRow& out) co
     case FieldType::date: {
       DateParse parsed = parse_date_lenient(v);
       if (!parsed.date)
-        reject(fmt::format("not a date ({}); use YYYY-MM-DD, YYYY/MM/DD or YYYYMMDD",
-                           parsed.error));
+        reject(
+            fmt::format("not a date ({}); use YYYY-MM-DD, YYYY/MM/DD or YYYYMMDD", parsed.error));
       else if (parsed.date->year() < 1949)
         reject("implausible date before 1949");
       else
@@ -232,8 +234,7 @@ void RowValidator::check_type(int i, std::string_view raw, ValidatedRow& out) co
         for_each_item(v, [&](std::string_view item) {
           if (bad.empty() && !f.values->match(item)) bad = item;
         });
-        if (!bad.empty())
-          reject(fmt::format("'{}' is not one of: {}", bad, f.values->describe()));
+        if (!bad.empty()) reject(fmt::format("'{}' is not one of: {}", bad, f.values->describe()));
         break;
       }
       const EnumValue* match = f.values->match(v);
@@ -257,9 +258,9 @@ void RowValidator::check_id_numbers(std::span<const std::string_view> raw,
     if (f.type != FieldType::id_number || v.empty()) continue;
     const EnumValue* type = out.matched[static_cast<size_t>(f.id_type_field)];
     const std::string_view rawv = i < raw.size() ? raw[i] : std::string_view();
-    const bool resident =
-        type ? type->means == "resident_id"
-             : out.values[static_cast<size_t>(f.id_type_field)].empty() && looks_like_resident_id(v);
+    const bool resident = type ? type->means == "resident_id"
+                               : out.values[static_cast<size_t>(f.id_type_field)].empty() &&
+                                     looks_like_resident_id(v);
     if (resident) {
       ResidentIdCheck check = check_resident_id(v);
       if (!check.valid) {
@@ -362,16 +363,16 @@ void RowValidator::check_dates(std::span<const std::string_view> raw, ValidatedR
     if (!date) continue;
     const std::string_view rawv = i < raw.size() ? raw[i] : std::string_view();
     if (f.not_future && *date > today_)
-      out.errors.push_back({static_cast<int>(i), std::string(rawv),
-                            fmt::format("{} is in the future (today is {})", date->iso(),
-                                        today_.iso())});
+      out.errors.push_back(
+          {static_cast<int>(i), std::string(rawv),
+           fmt::format("{} is in the future (today is {})", date->iso(), today_.iso())});
     if (f.not_before < 0) continue;
     const FieldSpec& other = spec_.fields[static_cast<size_t>(f.not_before)];
     auto limit = to_date(out.values[static_cast<size_t>(f.not_before)]);
     if (limit && *date < *limit)
-      out.errors.push_back({static_cast<int>(i), std::string(rawv),
-                            fmt::format("{} is before {} {}", date->iso(), other.name,
-                                        limit->iso())});
+      out.errors.push_back(
+          {static_cast<int>(i), std::string(rawv),
+           fmt::format("{} is before {} {}", date->iso(), other.name, limit->iso())});
   }
 }
 
@@ -388,9 +389,8 @@ void RowValidator::derive(ValidatedRow& out) const {
   facts.natural_person = out.subject_type == SubjectType::natural_person;
   out.severity = classify_severity(policy_, facts);
   if (!out.severity.warning.empty())
-    out.warnings.push_back(
-        {spec_.field(Role::explicit_severity), std::string(facts.explicit_severity),
-         out.severity.warning});
+    out.warnings.push_back({spec_.field(Role::explicit_severity),
+                            std::string(facts.explicit_severity), out.severity.warning});
   auto explicit_end = to_date(out.value(spec_, Role::explicit_end));
   out.dates = derive_publicity(policy_, spec_.kind, out.severity.severity, out.decided_on,
                                explicit_end, to_date(out.value(spec_, Role::valid_until)));

@@ -21,7 +21,7 @@ struct FieldIssue {
 };
 
 struct ValidatedRow {
-  std::vector<std::string> values;  // per field: cleaned and normalised; empty = absent
+  std::vector<std::string> values;        // per field: cleaned and normalised; empty = absent
   std::vector<const EnumValue*> matched;  // per field: the value-list entry (enumerations)
   std::vector<FieldIssue> errors, warnings;
 

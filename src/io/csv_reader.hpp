@@ -36,8 +36,8 @@ class CsvReader {
 
   BufferedInput in_;
   int64_t line_ = 1;
-  std::string storage_;           // the record's unescaped field bytes
-  std::vector<size_t> bounds_;    // field start offsets in storage_
+  std::string storage_;         // the record's unescaped field bytes
+  std::vector<size_t> bounds_;  // field start offsets in storage_
 };
 
 }  // namespace credit::io

@@ -18,8 +18,8 @@ constexpr size_t kChunk = 1 << 16;
 iconv_t open_iconv(const char* to, const char* from) {
   iconv_t cd = ::iconv_open(to, from);
   if (cd == reinterpret_cast<iconv_t>(-1))
-    fail(ErrorCode::internal, fmt::format("iconv cannot convert {} to {}: {}", from, to,
-                                          std::strerror(errno)),
+    fail(ErrorCode::internal,
+         fmt::format("iconv cannot convert {} to {}: {}", from, to, std::strerror(errno)),
          "install the glibc gconv modules (package libc6)");
   return cd;
 }
@@ -35,8 +35,8 @@ int utf8_sequence(std::string_view s, size_t i) {
     const auto c = static_cast<unsigned char>(s[i + k]);
     if ((c & 0xC0) != 0x80) return 0;
     // Overlong 3/4-byte forms, surrogates and code points above U+10FFFF.
-    if (k == 1 && ((b == 0xE0 && c < 0xA0) || (b == 0xED && c > 0x9F) ||
-                   (b == 0xF0 && c < 0x90) || (b == 0xF4 && c > 0x8F)))
+    if (k == 1 && ((b == 0xE0 && c < 0xA0) || (b == 0xED && c > 0x9F) || (b == 0xF0 && c < 0x90) ||
+                   (b == 0xF4 && c > 0x8F)))
       return 0;
   }
   return len;

@@ -54,8 +54,8 @@ class Utf8Reader : public ByteSource {
   std::string out_;        // decoded bytes not yet read
   size_t out_pos_ = 0;
   bool raw_done_ = false;
-  int64_t lines_ = 1;      // for error messages: lines decoded so far
-  uint64_t converted_ = 0; // raw bytes converted so far
+  int64_t lines_ = 1;       // for error messages: lines decoded so far
+  uint64_t converted_ = 0;  // raw bytes converted so far
 };
 
 // Converts UTF-8 text to `target` (for rejects files written in the input's encoding); characters

@@ -35,8 +35,8 @@ void RejectsFile::columns(const std::vector<std::string>& names, Encoding encodi
   std::string path = numbered(path_, paths_.size() + 1);
   out_ = std::fopen(path.c_str(), "wb");
   if (!out_)
-    fail(ErrorCode::bad_input, fmt::format("cannot write the rejects file '{}': {}", path,
-                                           std::strerror(errno)),
+    fail(ErrorCode::bad_input,
+         fmt::format("cannot write the rejects file '{}': {}", path, std::strerror(errno)),
          "check the --rejects path and its directory's permissions");
   paths_.push_back(path);
   if (encoding_ == Encoding::utf8) std::fwrite(kUtf8Bom.data(), 1, kUtf8Bom.size(), out_);
@@ -61,8 +61,8 @@ void RejectsFile::add(const std::vector<std::string>& cells, int64_t line,
 void RejectsFile::write(const std::string& utf8) {
   std::string bytes = encode_utf8_as(utf8, encoding_);
   if (std::fwrite(bytes.data(), 1, bytes.size(), out_) != bytes.size())
-    fail(ErrorCode::bad_input, fmt::format("cannot write the rejects file '{}': {}",
-                                           paths_.back(), std::strerror(errno)));
+    fail(ErrorCode::bad_input, fmt::format("cannot write the rejects file '{}': {}", paths_.back(),
+                                           std::strerror(errno)));
 }
 
 void RejectsFile::close() {
@@ -70,8 +70,8 @@ void RejectsFile::close() {
   int rc = std::fclose(out_);
   out_ = nullptr;
   if (rc != 0)
-    fail(ErrorCode::bad_input,
-         fmt::format("cannot write the rejects file '{}': {}", paths_.back(), std::strerror(errno)));
+    fail(ErrorCode::bad_input, fmt::format("cannot write the rejects file '{}': {}", paths_.back(),
+                                           std::strerror(errno)));
 }
 
 }  // namespace credit::io

@@ -65,8 +65,16 @@ constexpr std::array<Violation, 10> kViolations = {{
 }};
 
 // 处罚类别 mix, weights out of 100; with national-2026 these classify as commented.
-enum class Sanction { warning, small_fine, fine, fine_confiscation, huge_fine, revoke, suspend,
-                      criticism };
+enum class Sanction {
+  warning,
+  small_fine,
+  fine,
+  fine_confiscation,
+  huge_fine,
+  revoke,
+  suspend,
+  criticism
+};
 constexpr std::array<std::pair<Sanction, int>, 8> kSanctionMix = {{
     {Sanction::warning, 15},            // minor: warning only
     {Sanction::small_fine, 15},         // minor: small fine
@@ -124,7 +132,9 @@ class RowMaker {
   }
 
  private:
-  uint64_t rand(uint64_t bound) { return mix(o_.seed * 0x100000001B3ULL + row_ * 131 + ++salt_) % bound; }
+  uint64_t rand(uint64_t bound) {
+    return mix(o_.seed * 0x100000001B3ULL + row_ * 131 + ++salt_) % bound;
+  }
   template <class A>
   auto pick(const A& a) {
     return a[rand(a.size())];
@@ -165,8 +175,8 @@ class RowMaker {
     }
     natural_ = false;
     const bool individual = r < 20;
-    name_ = individual ? fmt::format("北京市{}{}记{}", kDistricts[district_],
-                                     pick(kSurnames), pick(kShops))
+    name_ = individual ? fmt::format("北京市{}{}记{}", kDistricts[district_], pick(kSurnames),
+                                     pick(kShops))
                        : fmt::format("北京{}{}有限公司", pick(kBrands), pick(kTrades));
     set(Role::subject_name, name_);
     set(Role::subject_type, individual ? "个体工商户" : "法人及非法人组织");
@@ -206,7 +216,8 @@ class RowMaker {
 
   void penalty() {
     const Violation& v = pick(kViolations);
-    set(Role::document_number, fmt::format("{}市监罚〔{}〕{}号", abbr(), decided_.year(), serial()));
+    set(Role::document_number,
+        fmt::format("{}市监罚〔{}〕{}号", abbr(), decided_.year(), serial()));
     set(Role::violation_type, v.type);
     set(Role::facts, fmt::format("经查，当事人于{}年{}月在北京市{}经营期间，{}。", decided_.year(),
                                  decided_.month(), kDistricts[district_], v.detail));
@@ -236,14 +247,15 @@ class RowMaker {
         double gains = 0.5 + static_cast<double>(rand(40)) / 2;
         set(Role::fine, wan(fine));
         set(Role::confiscation, wan(gains));
-        return category("罚款；没收违法所得",
-                        fmt::format("罚款人民币{}元，没收违法所得人民币{}元", yuan(fine), yuan(gains)));
+        return category("罚款；没收违法所得", fmt::format("罚款人民币{}元，没收违法所得人民币{}元",
+                                                          yuan(fine), yuan(gains)));
       }
       case Sanction::huge_fine:
         fine = natural_ ? 10 + static_cast<double>(rand(20)) : 100 + static_cast<double>(rand(400));
         break;
       case Sanction::revoke:
-        set("CF_NR_ZKDX", fmt::format("食品经营许可证（JY1110{}{:08}）", district_, serial() % 100000000));
+        set("CF_NR_ZKDX",
+            fmt::format("食品经营许可证（JY1110{}{:08}）", district_, serial() % 100000000));
         return category("吊销许可证件", "吊销食品经营许可证");
       case Sanction::suspend:
         fine = 5 + static_cast<double>(rand(20));
@@ -261,25 +273,32 @@ class RowMaker {
   }
 
   void license() {
-    set(Role::document_number, fmt::format("{}市监许〔{}〕{}号", abbr(), decided_.year(), serial()));
+    set(Role::document_number,
+        fmt::format("{}市监许〔{}〕{}号", abbr(), decided_.year(), serial()));
     set("XK_XKWS", "食品经营许可决定书");
     set(Role::category, rand(5) == 0 ? "登记" : "普通");
     set("XK_XKZS", "食品经营许可证");
     set("XK_XKBH", fmt::format("JY1110{}{:08}", district_, serial() % 100000000));
-    set(Role::content, "预包装食品（含冷藏冷冻食品）销售；散装食品（含冷藏冷冻食品）销售；热食类食品制售");
+    set(Role::content,
+        "预包装食品（含冷藏冷冻食品）销售；散装食品（含冷藏冷冻食品）销售；热食类食品制售");
     set("XK_YXQZ", decided_.iso());
     set(Role::valid_until, rand(4) == 0 ? "2099-12-31" : decided_.add_years(5).add_days(-1).iso());
     set("XK_ZT", "有效");
   }
 
   void dishonest() {
-    constexpr std::array kLists = {"严重违法失信名单", "重大税收违法失信主体", "拖欠农民工工资失信联合惩戒对象名单"};
+    constexpr std::array kLists = {"严重违法失信名单", "重大税收违法失信主体",
+                                   "拖欠农民工工资失信联合惩戒对象名单"};
     const Violation& v = pick(kViolations);
     set(Role::category, pick(kLists));
-    set(Role::document_number, fmt::format("{}市监列严〔{}〕{}号", abbr(), decided_.year(), serial()));
-    set(Role::facts, fmt::format("当事人{}因{}受到较重行政处罚，{}，情节严重。", name_, v.type, v.detail));
+    set(Role::document_number,
+        fmt::format("{}市监列严〔{}〕{}号", abbr(), decided_.year(), serial()));
+    set(Role::facts,
+        fmt::format("当事人{}因{}受到较重行政处罚，{}，情节严重。", name_, v.type, v.detail));
     set(Role::basis, "《市场监督管理严重违法失信名单管理办法》第二条、第九条");
-    set(Role::content, "依法限制参加政府采购、工程招投标，限制获得荣誉称号，在日常监管中列为重点监管对象，提高检查频次");
+    set(Role::content,
+        "依法限制参加政府采购、工程招投标，限制获得荣誉称号，在日常监管中列为重点监管对象，提高检查"
+        "频次");
     set("SX_YCTJ", "列入名单满三年且未再受到市场监督管理部门较重行政处罚的，可申请提前移出");
     set("SX_JJCS", "可自收到决定书之日起六十日内申请行政复议，或者六个月内依法提起行政诉讼");
     set(Role::valid_until, decided_.add_years(3).add_days(-1).iso());

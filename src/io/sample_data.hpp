@@ -19,8 +19,8 @@ struct SampleOptions {
   domain::Kind kind = domain::Kind::penalty;
   uint64_t rows = 100;
   uint64_t seed = 1;
-  uint64_t invalid = 0;  // rows with one validation problem each
-  uint64_t noise = 0;    // rows with a value that needs cleaning (still valid)
+  uint64_t invalid = 0;                     // rows with one validation problem each
+  uint64_t noise = 0;                       // rows with a value that needs cleaning (still valid)
   std::string dept = "11110000000013127H";  // 数据来源单位统一社会信用代码
   std::string dept_name = "北京市市场监督管理局";
   domain::Date decided_from = *domain::Date::from_ymd(2025, 1, 1);
@@ -32,8 +32,7 @@ struct SampleOptions {
 
 // Writes the file through `sink` in pieces of about 1 MiB. Throws std::invalid_argument for
 // inconsistent options (an empty date range, more invalid rows than rows).
-void write_sample(const SampleOptions& options,
-                  const std::function<void(std::string_view)>& sink);
+void write_sample(const SampleOptions& options, const std::function<void(std::string_view)>& sink);
 
 // What the invalid rows are made of, in rotation (for tests that expect them).
 inline constexpr const char* kSampleProblems[] = {

@@ -21,9 +21,9 @@ std::optional<InputFormat> parse_input_format(std::string_view name);
 InputFormat detect_input_format(std::string_view prefix);
 
 struct TableRow {
-  int64_t line = 0;                    // where the row starts
+  int64_t line = 0;                     // where the row starts
   std::vector<std::string_view> cells;  // one per header column (missing JSON keys are empty)
-  std::vector<int64_t> cell_lines;     // CSV: the line each cell starts on; JSON: the row's line
+  std::vector<int64_t> cell_lines;      // CSV: the line each cell starts on; JSON: the row's line
   std::string problem;  // malformed row (wrong field count, not an object …): reject it
 };
 

@@ -97,6 +97,11 @@ void finish_batch(store::Db& db, const Batch& b) {
   s.bind(16, c.warnings).bind(17, b.id).run();
 }
 
+void clear_staged_rows(store::Db& db, int64_t batch_id) {
+  auto s = db.prepare("DELETE FROM staged_rows WHERE batch_id = ?");
+  s.bind(1, batch_id).run();
+}
+
 int64_t reject_count(store::Db& db, int64_t batch_id) {
   auto s = db.prepare("SELECT count(*) FROM import_rejects WHERE batch_id = ?");
   s.bind(1, batch_id).step();

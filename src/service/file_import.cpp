@@ -65,7 +65,8 @@ class ColumnMap {
     }
     column_field_ = m.column_field;
     for (size_t c = 0; c < column_field_.size(); ++c)
-      if (column_field_[c] >= 0) field_column_[static_cast<size_t>(column_field_[c])] = static_cast<int>(c);
+      if (column_field_[c] >= 0)
+        field_column_[static_cast<size_t>(column_field_[c])] = static_cast<int>(c);
     return {m.unknown_columns.begin(), m.unknown_columns.end()};
   }
 

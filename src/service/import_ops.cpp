@@ -42,9 +42,10 @@ std::string outcome_reason(const Batch& b, bool dry_run) {
   std::string what = fmt::format("{} rows: {} new, {} updated, {} unchanged, {} rejected", c.rows,
                                  c.inserted, c.updated, c.unchanged, c.rejected);
   if (b.status == "rejected")
-    what = fmt::format("{} rows: {} valid, {} rejected; nothing imported (--skip-invalid imports "
-                       "the valid ones)",
-                       c.rows, c.accepted, c.rejected);
+    what = fmt::format(
+        "{} rows: {} valid, {} rejected; nothing imported (--skip-invalid imports "
+        "the valid ones)",
+        c.rows, c.accepted, c.rejected);
   if (dry_run) return "dry run, nothing written; " + what;
   if (b.status == "rejected") return what;
   if (b.status == "staged") return "waiting for approval; " + what;
@@ -93,9 +94,10 @@ Json import_run(ActionContext& ctx) {
 
   store::Savepoint whole(db, "import_batch");  // a dry run rolls everything back
   b.id = insert_batch(db, "import", kind, b.dept, ctx.user.name, now);
-  store::Savepoint rows(db, "import_rows");     // a rejected batch keeps only its record
-  BatchApplier applier(ctx, spec, policy->profile, mode,
-                       {ctx.user.name, now, "import", ctx.optional_string("reason").value_or(""), b.id});
+  store::Savepoint rows(db, "import_rows");  // a rejected batch keeps only its record
+  BatchApplier applier(
+      ctx, spec, policy->profile, mode,
+      {ctx.user.name, now, "import", ctx.optional_string("reason").value_or(""), b.id});
   FileImport reader(ctx, applier);
   b.files = Json::array();
   for (const auto& input : ctx.call.inputs)
@@ -110,7 +112,7 @@ Json import_run(ActionContext& ctx) {
     b.counts.inserted = b.counts.updated = b.counts.unchanged = 0;  // nothing was written
   } else {
     b.status = mode == RunMode::stage && c.changes() > 0 ? "staged" : "committed";
-    if (b.status == "committed") applier.writer().clear_staged();
+    if (b.status == "committed") clear_staged_rows(db, b.id);
     rows.release();
   }
   if (b.status != "staged") {
@@ -127,9 +129,13 @@ Json import_run(ActionContext& ctx) {
     whole.release();
 
   ctx.audit.targets.push_back(dry_run ? "batch:dry-run" : fmt::format("batch:{}", b.id));
-  ctx.audit.params = {{"kind", b.kind},       {"files", b.files},       {"status", b.status},
-                      {"dry_run", dry_run},   {"skip_invalid", skip_invalid},
-                      {"counts", counts_json(c)}, {"policy", b.policy}};
+  ctx.audit.params = {{"kind", b.kind},
+                      {"files", b.files},
+                      {"status", b.status},
+                      {"dry_run", dry_run},
+                      {"skip_invalid", skip_invalid},
+                      {"counts", counts_json(c)},
+                      {"policy", b.policy}};
   ctx.audit.params["authorization"] = b.authorization_id ? Json(*b.authorization_id) : Json();
   ctx.audit.reason = b.reason;
   return run_result(b, dry_run, c.foreign);
@@ -143,9 +149,8 @@ void approve_import(ActionContext& ctx, Batch& b, bool skip_invalid, const std::
   BatchApplier applier(ctx, spec, policy->profile, RunMode::commit,
                        {ctx.user.name, now, "import", "", b.id});
   applier.writer().keys_already_unique();
-  for_each_staged_row(ctx.db(), b.id, spec, [&](const StagedRow& staged) {
-    applier.apply(staged.raw, staged.origin);
-  });
+  for_each_staged_row(ctx.db(), b.id, spec,
+                      [&](const StagedRow& staged) { applier.apply(staged.raw, staged.origin); });
   const BatchCounts& c = applier.counts();
   if (c.rejected > 0 && !skip_invalid)
     fail(ErrorCode::conflict,
@@ -155,7 +160,7 @@ void approve_import(ActionContext& ctx, Batch& b, bool skip_invalid, const std::
          "the reasons are listed above; reject the batch and import a corrected file, or approve "
          "with --skip-invalid to commit the rows that are still valid");
   applier.save_rejects(b.id, reject_count(ctx.db(), b.id));
-  applier.writer().clear_staged();
+  clear_staged_rows(ctx.db(), b.id);
   b.counts.accepted = c.accepted;
   b.counts.rejected += c.rejected;
   b.counts.inserted = c.inserted;
@@ -187,15 +192,15 @@ Json import_approve(ActionContext& ctx) {
   if (auto note = ctx.optional_string("reason")) b.reason += ": " + *note;
   finish_batch(ctx.db(), b);
   ctx.audit.params["counts"] = counts_json(b.counts);
-  ctx.audit.reason = fmt::format("approved {} batch {} staged by {}", b.operation, b.id, b.staged_by);
+  ctx.audit.reason =
+      fmt::format("approved {} batch {} staged by {}", b.operation, b.id, b.staged_by);
   return b.to_json();
 }
 
 Json import_reject(ActionContext& ctx) {
   Batch b = load_batch_for_decision(ctx);
   const std::string reason = ctx.required_string("reason");
-  auto clear = ctx.db().prepare("DELETE FROM staged_rows WHERE batch_id = ?");
-  clear.bind(1, b.id).run();
+  clear_staged_rows(ctx.db(), b.id);
   b.status = "rejected";
   b.decided_by = ctx.user.name;
   b.decided_at = format_utc(ctx.clock.now());
@@ -210,7 +215,9 @@ Json import_list(ActionContext& ctx) {
       "SELECT id FROM import_batches WHERE (?1 = '*' OR dept = ?1) AND (?2 IS NULL OR status = "
       "?2) AND (?3 IS NULL OR kind = ?3) ORDER BY id DESC LIMIT ?4";
   auto s = ctx.db().prepare(sql);
-  s.bind(1, ctx.user.dept).bind(2, ctx.optional_string("status")).bind(3, ctx.optional_string("kind"));
+  s.bind(1, ctx.user.dept)
+      .bind(2, ctx.optional_string("status"))
+      .bind(3, ctx.optional_string("kind"));
   s.bind(4, ctx.integer("limit", 50));
   std::vector<int64_t> ids;
   while (s.step())
@@ -310,9 +317,9 @@ Json import_authorizations(ActionContext& ctx) {
   s.bind(1, ctx.user.dept);
   const std::string today_iso = today(ctx).iso();
   while (s.step()) {
-    std::string status = !s.column_is_null(8)               ? "revoked"
-                         : s.column_text(3) < today_iso     ? "expired"
-                                                            : "valid";
+    std::string status = !s.column_is_null(8)           ? "revoked"
+                         : s.column_text(3) < today_iso ? "expired"
+                                                        : "valid";
     Json row = {{"authorization", s.column_int64(0)},
                 {"dept", s.column_text(1)},
                 {"kinds", Json::parse(s.column_text(2))},

@@ -64,8 +64,8 @@ void for_each_staged_row(store::Db& db, int64_t batch_id, const domain::KindSpec
     try {
       values = domain::field_values_from_data(spec, s.column_view(3));
     } catch (const domain::KindSpecError& e) {
-      fail(ErrorCode::integrity, fmt::format("batch {}: a staged row is damaged: {}", batch_id,
-                                             e.what()));
+      fail(ErrorCode::integrity,
+           fmt::format("batch {}: a staged row is damaged: {}", batch_id, e.what()));
     }
     raw.assign(values.begin(), values.end());
     origin.cells = raw;

@@ -189,9 +189,9 @@ Json audit_changes(ActionContext& ctx, const domain::KindSpec& spec, const Json&
   };
   Json out = Json::array();
   for (const auto& c : changes) {
-    const auto& f = spec.fields[static_cast<size_t>(spec.field_by_code(c["field"].get<std::string>()))];
-    const bool personal =
-        f.personal || (natural_person && f.role == domain::Role::subject_name);
+    const auto& f =
+        spec.fields[static_cast<size_t>(spec.field_by_code(c["field"].get<std::string>()))];
+    const bool personal = f.personal || (natural_person && f.role == domain::Role::subject_name);
     Json entry = c;
     if (personal) {
       entry["before"] = hide(c["before"]);
@@ -204,8 +204,8 @@ Json audit_changes(ActionContext& ctx, const domain::KindSpec& spec, const Json&
 
 void require_open(const StoredRecord& r) {
   if (r.status != "active" && r.status != "published")
-    fail(ErrorCode::conflict, fmt::format("record {} is {}: it is archived and cannot be changed",
-                                          r.id, r.status));
+    fail(ErrorCode::conflict,
+         fmt::format("record {} is {}: it is archived and cannot be changed", r.id, r.status));
 }
 
 // Applies "FIELD=VALUE" settings to a record's values; FIELD is a code or a Chinese name.
@@ -237,9 +237,10 @@ void validate_values(ActionContext& ctx, const domain::KindSpec& spec,
   if (row.ok()) return;
   std::string problems;
   for (const auto& e : row.errors)
-    problems += fmt::format("\n  {}: {} (value '{}')",
-                            e.field >= 0 ? spec.fields[static_cast<size_t>(e.field)].label() : "row",
-                            e.reason, e.value);
+    problems +=
+        fmt::format("\n  {}: {} (value '{}')",
+                    e.field >= 0 ? spec.fields[static_cast<size_t>(e.field)].label() : "row",
+                    e.reason, e.value);
   fail(ErrorCode::bad_input, "the changed record would not be valid:" + problems,
        "correct the values given with --set");
 }
@@ -252,9 +253,10 @@ Json submit_change(ActionContext& ctx, const StoredRecord& r, const std::string&
   const domain::Kind kind = r.spec->kind;
   const std::string now = format_utc(ctx.clock.now());
   if (auto pending = pending_change(db, r.id))
-    fail(ErrorCode::conflict,
-         fmt::format("batch {} already proposes a change to record {}", *pending, r.id),
-         fmt::format("a reviewer approves or rejects it first (`credit import show {}`)", *pending));
+    fail(
+        ErrorCode::conflict,
+        fmt::format("batch {} already proposes a change to record {}", *pending, r.id),
+        fmt::format("a reviewer approves or rejects it first (`credit import show {}`)", *pending));
   Batch b = load_batch(db, insert_batch(db, operation, kind, ctx.user.dept, ctx.user.name, now));
   b.authorization_id = standing_authorization(db, ctx.user.dept, kind, today(ctx));
   b.reason = reason;
@@ -342,8 +344,8 @@ void apply_record_change(ActionContext& ctx, Batch& b, const std::string& now) {
   require_open(r);
   if (change_key(r) != key)
     fail(ErrorCode::conflict,
-         fmt::format("record {} has changed since batch {} was staged (now version {})", r.id,
-                     b.id, r.version),
+         fmt::format("record {} has changed since batch {} was staged (now version {})", r.id, b.id,
+                     r.version),
          "reject this batch; the operator proposes the change again on the current version");
   RecordWriter writer(ctx.db(), spec, {b.staged_by, now, b.operation, b.reason, b.id});
   if (b.operation == "revoke") {
@@ -353,8 +355,7 @@ void apply_record_change(ActionContext& ctx, Batch& b, const std::string& now) {
     validate_values(ctx, spec, values, row);
     writer.amend(r.id, row);
   }
-  auto clear = ctx.db().prepare("DELETE FROM staged_rows WHERE batch_id = ?");
-  clear.bind(1, b.id).run();
+  clear_staged_rows(ctx.db(), b.id);
 }
 
 void register_record_actions(ActionRegistry& r) {

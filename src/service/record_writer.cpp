@@ -140,8 +140,8 @@ std::optional<ExistingRecord> RecordWriter::find(const std::string& authority_us
   find_.reset();
   find_.bind(1, kind_).bind(2, authority_uscc).bind(3, document_number);
   if (!find_.step()) return std::nullopt;
-  ExistingRecord r{find_.column_int64(0), find_.column_text(1), find_.column_text(2),
-                   find_.column_text(3),  find_.column_int64(4), find_.column_int64(5),
+  ExistingRecord r{find_.column_int64(0),         find_.column_text(1),  find_.column_text(2),
+                   find_.column_text(3),          find_.column_int64(4), find_.column_int64(5),
                    find_.column_optional_int64(6)};
   find_.reset();
   return r;
@@ -161,9 +161,10 @@ std::optional<std::string> RecordWriter::refusal(const ExistingRecord& existing,
   if (existing.batch_id == info_.batch_id) return duplicate_of(existing.batch_line.value_or(0));
   const std::string& dept = row.value(spec_, domain::Role::source_dept_uscc);
   if (existing.source_dept_uscc != dept)
-    return fmt::format("record {} with this authority USCC and document number belongs to "
-                       "department {}; an import cannot move it to {}",
-                       existing.id, existing.source_dept_uscc, dept);
+    return fmt::format(
+        "record {} with this authority USCC and document number belongs to "
+        "department {}; an import cannot move it to {}",
+        existing.id, existing.source_dept_uscc, dept);
   if (existing.status != "active" && existing.status != "published")
     return fmt::format("record {} is {}: it is archived and cannot be changed by an import",
                        existing.id, existing.status);
@@ -195,9 +196,8 @@ void RecordWriter::update(int64_t record_id, const domain::ValidatedRow& row,
 ApplyResult RecordWriter::commit(const domain::ValidatedRow& row, int64_t line) {
   prepare_data(row);
   if (int64_t id = insert(row, line)) return {Outcome::inserted, id, {}};
-  auto existing =
-      find(row.value(spec_, domain::Role::authority_uscc),
-           row.value(spec_, domain::Role::document_number));
+  auto existing = find(row.value(spec_, domain::Role::authority_uscc),
+                       row.value(spec_, domain::Role::document_number));
   if (!existing) return {Outcome::rejected, 0, "the record vanished while importing; retry"};
   if (auto why = refusal(*existing, row)) return {Outcome::rejected, existing->id, *why};
   // An earlier row of this batch may have found the record unchanged: it is kept in staged_rows.
@@ -220,9 +220,8 @@ ApplyResult RecordWriter::commit(const domain::ValidatedRow& row, int64_t line) 
 ApplyResult RecordWriter::stage(const domain::ValidatedRow& row, const std::string& file,
                                 int64_t line) {
   prepare_data(row);
-  auto existing =
-      find(row.value(spec_, domain::Role::authority_uscc),
-           row.value(spec_, domain::Role::document_number));
+  auto existing = find(row.value(spec_, domain::Role::authority_uscc),
+                       row.value(spec_, domain::Role::document_number));
   if (existing) {
     if (auto why = refusal(*existing, row)) return {Outcome::rejected, existing->id, *why};
   }
@@ -234,14 +233,10 @@ ApplyResult RecordWriter::stage(const domain::ValidatedRow& row, const std::stri
   else
     stage_.bind_null(6);
   stage_.bind(7, data_).run();
-  if (db_.changes() == 0) return {Outcome::rejected, 0, duplicate_of(staged_line(key_).value_or(0))};
+  if (db_.changes() == 0)
+    return {Outcome::rejected, 0, duplicate_of(staged_line(key_).value_or(0))};
   if (!existing) return {Outcome::inserted, 0, {}};
   return {existing->data_hash == hash_ ? Outcome::unchanged : Outcome::updated, existing->id, {}};
-}
-
-void RecordWriter::clear_staged() {
-  auto stmt = db_.prepare("DELETE FROM staged_rows WHERE batch_id = ?");
-  stmt.bind(1, info_.batch_id).run();
 }
 
 void RecordWriter::amend(int64_t record_id, const domain::ValidatedRow& row) {

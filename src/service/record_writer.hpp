@@ -28,8 +28,8 @@ struct ExistingRecord {
 // Who makes a change and why: stored with each record version.
 struct ChangeInfo {
   std::string actor;
-  std::string now;       // UTC timestamp
-  std::string change;    // import | amend | revoke
+  std::string now;     // UTC timestamp
+  std::string change;  // import | amend | revoke
   std::string reason;
   int64_t batch_id = 0;
 };
@@ -47,8 +47,6 @@ class RecordWriter {
   // The rows come from a staged batch, whose keys are unique already: no tracking of keys that
   // were found unchanged (commit() otherwise keeps them in staged_rows to catch duplicates).
   void keys_already_unique() { track_unchanged_ = false; }
-  // Forgets the batch's staged rows (after approval, rejection or a direct commit).
-  void clear_staged();
 
   // Replaces a record's data from a validated row (amend) or marks it revoked, keeping the
   // previous version.

@@ -40,9 +40,8 @@ struct Harness {
   Json call(const std::string& action, Json params, const std::string& token,
             const std::string& input = {}) {
     rows.clear();
-    service::Call call{action, std::move(params), token, {}, [this](const Json& r) {
-                         rows.push_back(r);
-                       }};
+    service::Call call{
+        action, std::move(params), token, {}, [this](const Json& r) { rows.push_back(r); }};
     if (!input.empty() || action == "import.run")
       call.inputs.push_back({"in.csv", io::make_string_source(input, "in.csv")});
     return ts.service().call(call);
@@ -87,15 +86,17 @@ TEST_CASE("an import is staged, then approved by a reviewer of the department") 
   CHECK(h.count("SELECT count(*) FROM staged_rows") == 20);
   const int64_t batch = r["batch"];
 
-  CHECK(h.error_of([&] { h.call("import.approve", {{"batch", batch}}, h.other_rev); }) ==
-        ErrorCode::permission_denied);
+  CHECK(h.error_of([&] {
+    h.call("import.approve", {{"batch", batch}}, h.other_rev);
+  }) == ErrorCode::permission_denied);
   Json a = h.call("import.approve", {{"batch", batch}}, h.rev);
   CHECK(a["status"] == "committed");
   CHECK(a["decided_by"] == "rev");
   CHECK(h.count("SELECT count(*) FROM records WHERE status = 'active' AND version = 1") == 20);
   CHECK(h.count("SELECT count(*) FROM staged_rows") == 0);
-  CHECK(h.error_of([&] { h.call("import.approve", {{"batch", batch}}, h.rev); }) ==
-        ErrorCode::conflict);
+  CHECK(h.error_of([&] {
+    h.call("import.approve", {{"batch", batch}}, h.rev);
+  }) == ErrorCode::conflict);
   // One audit entry per batch, with the file's digest and the counts.
   auto s = h.ts.store->db().prepare(
       "SELECT params FROM audit_log WHERE action = 'import.run' AND outcome = 'ok'");
@@ -111,8 +112,9 @@ TEST_CASE("separation of duties: nobody approves a batch they staged") {
   const int64_t batch = h.import(sample_csv(3), h.op)["batch"];
   // No role has both rights today; the rule holds whatever the roles: make 'rev' the stager.
   h.ts.store->db().exec("UPDATE import_batches SET staged_by = 'rev'");
-  CHECK(h.error_of([&] { h.call("import.approve", {{"batch", batch}}, h.rev); }) ==
-        ErrorCode::permission_denied);
+  CHECK(h.error_of([&] {
+    h.call("import.approve", {{"batch", batch}}, h.rev);
+  }) == ErrorCode::permission_denied);
   CHECK(h.count("SELECT count(*) FROM audit_log WHERE action = 'import.approve' AND outcome = "
                 "'denied'") == 1);
 }
@@ -120,8 +122,9 @@ TEST_CASE("separation of duties: nobody approves a batch they staged") {
 TEST_CASE("a reviewer rejects a batch: nothing of it is committed") {
   Harness h;
   const int64_t batch = h.import(sample_csv(5), h.op)["batch"];
-  CHECK(h.error_of([&] { h.call("import.reject", {{"batch", batch}}, h.rev); }) ==
-        ErrorCode::bad_input);  // a reason is required
+  CHECK(h.error_of([&] {
+    h.call("import.reject", {{"batch", batch}}, h.rev);
+  }) == ErrorCode::bad_input);  // a reason is required
   Json r = h.call("import.reject", {{"batch", batch}, {"reason", "处罚机关代码有误"}}, h.rev);
   CHECK(r["status"] == "rejected");
   CHECK(r["reason"] == "处罚机关代码有误");
@@ -132,14 +135,13 @@ TEST_CASE("a reviewer rejects a batch: nothing of it is committed") {
 TEST_CASE("standing authorisations: commit at once; expiry and revocation end them") {
   Harness h;
   CHECK(h.error_of([&] {
-          h.call("import.authorize",
-                 {{"kinds", {"penalty"}}, {"until", "2026-06-30"}, {"dept", kOtherDept}}, h.rev);
-        }) == ErrorCode::permission_denied);
+    h.call("import.authorize",
+           {{"kinds", {"penalty"}}, {"until", "2026-06-30"}, {"dept", kOtherDept}}, h.rev);
+  }) == ErrorCode::permission_denied);
   CHECK(h.error_of([&] {
-          h.call("import.authorize", {{"kinds", {"penalty"}}, {"until", "2026-01-01"}}, h.rev);
-        }) == ErrorCode::bad_input);
-  Json grant =
-      h.call("import.authorize", {{"kinds", {"penalty"}}, {"until", "2026-06-30"}}, h.rev);
+    h.call("import.authorize", {{"kinds", {"penalty"}}, {"until", "2026-01-01"}}, h.rev);
+  }) == ErrorCode::bad_input);
+  Json grant = h.call("import.authorize", {{"kinds", {"penalty"}}, {"until", "2026-06-30"}}, h.rev);
   Json r = h.import(sample_csv(10), h.op);
   CHECK(r["status"] == "committed");
   CHECK(r["authorization"] == grant["authorization"]);
@@ -157,8 +159,8 @@ TEST_CASE("standing authorisations: commit at once; expiry and revocation end th
   Json listed = h.call("import.authorizations", Json::object(), h.op);
   CHECK(h.rows.at(0)["status"] == "revoked");
   CHECK(h.error_of([&] {
-          h.call("import.authorize.revoke", {{"authorization", grant["authorization"]}}, h.rev);
-        }) == ErrorCode::conflict);
+    h.call("import.authorize.revoke", {{"authorization", grant["authorization"]}}, h.rev);
+  }) == ErrorCode::conflict);
 }
 
 TEST_CASE("re-importing the same file changes nothing; a changed row updates with history") {
@@ -190,7 +192,8 @@ TEST_CASE("duplicates within a file are rejected, whatever the first occurrence 
   h.call("import.authorize", {{"kinds", {"penalty"}}, {"until", "2026-12-31"}}, h.rev);
   std::string csv = sample_csv(3);
   std::string header = csv.substr(0, csv.find("\r\n") + 2);
-  std::string first_row = csv.substr(header.size(), csv.find("\r\n", header.size()) + 2 - header.size());
+  std::string first_row =
+      csv.substr(header.size(), csv.find("\r\n", header.size()) + 2 - header.size());
   Json r = h.import(csv + first_row, h.op, {{"skip_invalid", true}});
   CHECK(r["inserted"] == 3);
   CHECK(r["rejected"] == 1);
@@ -263,8 +266,9 @@ TEST_CASE("approval validates again against the store as it is then") {
   h.call("import.authorize", {{"kinds", {"penalty"}}, {"until", "2026-12-31"}}, h.rev);
   h.import(sample_csv(5), h.op);  // the same rows, committed meanwhile
   h.ts.store->db().exec("UPDATE records SET status = 'expired' WHERE id = 1");
-  CHECK(h.error_of([&] { h.call("import.approve", {{"batch", staged}}, h.rev); }) ==
-        ErrorCode::conflict);
+  CHECK(h.error_of([&] {
+    h.call("import.approve", {{"batch", staged}}, h.rev);
+  }) == ErrorCode::conflict);
   CHECK(h.count("SELECT count(*) FROM staged_rows") == 5);  // still staged
   Json a = h.call("import.approve", {{"batch", staged}, {"skip_invalid", true}}, h.rev);
   CHECK(a["status"] == "committed");
@@ -278,24 +282,23 @@ TEST_CASE("record amend and revoke: staged for a reviewer, or at once under an a
   h.call("import.authorize.revoke", {{"authorization", 1}}, h.rev);
 
   CHECK(h.error_of([&] {
-          h.call("record.amend", {{"record", 1}, {"set", {"违法行为类型=x"}}, {"reason", "r"}},
-                 h.other_op);
-        }) == ErrorCode::permission_denied);
+    h.call("record.amend", {{"record", 1}, {"set", {"违法行为类型=x"}}, {"reason", "r"}},
+           h.other_op);
+  }) == ErrorCode::permission_denied);
   CHECK(h.error_of([&] {
-          h.call("record.amend", {{"record", 1}, {"set", {"CF_JDRQ=2099-01-01"}}, {"reason", "r"}},
-                 h.op);
-        }) == ErrorCode::bad_input);
+    h.call("record.amend", {{"record", 1}, {"set", {"CF_JDRQ=2099-01-01"}}, {"reason", "r"}}, h.op);
+  }) == ErrorCode::bad_input);
   CHECK(h.error_of([&] {
-          h.call("record.amend", {{"record", 1}, {"set", {"电话=1"}}, {"reason", "r"}}, h.op);
-        }) == ErrorCode::bad_input);
+    h.call("record.amend", {{"record", 1}, {"set", {"电话=1"}}, {"reason", "r"}}, h.op);
+  }) == ErrorCode::bad_input);
   Json a = h.call("record.amend",
                   {{"record", 1}, {"set", {"违法行为类型=销售假冒产品"}}, {"reason", "决定书更正"}},
                   h.op);
   CHECK(a["status"] == "staged");
   CHECK(a["changes"][0]["after"] == "销售假冒产品");
   CHECK(h.error_of([&] {
-          h.call("record.revoke", {{"record", 1}, {"reason", "x"}}, h.op);
-        }) == ErrorCode::conflict);  // one pending change at a time
+    h.call("record.revoke", {{"record", 1}, {"reason", "x"}}, h.op);
+  }) == ErrorCode::conflict);  // one pending change at a time
   h.call("import.approve", {{"batch", a["batch"]}}, h.rev);
   Json shown = h.call("record.show", {{"record", 1}}, h.op);
   CHECK(shown["record"]["version"] == 2);
@@ -309,9 +312,8 @@ TEST_CASE("record amend and revoke: staged for a reviewer, or at once under an a
   CHECK(v["status"] == "committed");
   CHECK(h.count("SELECT count(*) FROM records WHERE id = 2 AND status = 'revoked'") == 1);
   CHECK(h.error_of([&] {
-          h.call("record.amend", {{"record", 2}, {"set", {"违法行为类型=x"}}, {"reason", "r"}},
-                 h.op);
-        }) == ErrorCode::conflict);
+    h.call("record.amend", {{"record", 2}, {"set", {"违法行为类型=x"}}, {"reason", "r"}}, h.op);
+  }) == ErrorCode::conflict);
   // The audit entry has the change, personal values never in clear.
   CHECK(h.count("SELECT count(*) FROM audit_log WHERE action = 'record.amend' AND params LIKE "
                 "'%销售假冒产品%'") == 1);

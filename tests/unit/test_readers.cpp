@@ -64,12 +64,12 @@ TEST_CASE("CSV: quoted fields with commas, doubled quotes and line breaks") {
 }
 
 TEST_CASE("CSV: line ends, blank rows and the last line") {
-  CHECK(read_csv("a,b\nc,d").size() == 2);                   // no final line break
-  CHECK(read_csv("a,b\r\nc,d\r\n\r\n").size() == 2);         // trailing empty line
-  CHECK(read_csv("a,b\n,\n , \nc,d\n").size() == 2);         // Excel's ",," padding rows
-  CHECK(read_csv("a,b\rc,d\r").size() == 2);                 // old Mac line ends
+  CHECK(read_csv("a,b\nc,d").size() == 2);            // no final line break
+  CHECK(read_csv("a,b\r\nc,d\r\n\r\n").size() == 2);  // trailing empty line
+  CHECK(read_csv("a,b\n,\n , \nc,d\n").size() == 2);  // Excel's ",," padding rows
+  CHECK(read_csv("a,b\rc,d\r").size() == 2);          // old Mac line ends
   CHECK(read_csv("a,,c\n")[0] == std::vector<std::string>{"a", "", "c"});
-  CHECK(read_csv("a,b,\n")[0].size() == 3);                  // an empty last field counts
+  CHECK(read_csv("a,b,\n")[0].size() == 3);  // an empty last field counts
 }
 
 TEST_CASE("CSV: every chunk boundary gives the same records") {
@@ -126,10 +126,13 @@ TEST_CASE("CSV: malformed input") {
 TEST_CASE("encoding detection") {
   CHECK(detect_encoding("plain ascii") == Encoding::utf8);
   CHECK(detect_encoding("行政处罚") == Encoding::utf8);
-  CHECK(detect_encoding("\xEF\xBB\xBF" "a") == Encoding::utf8);
+  CHECK(detect_encoding("\xEF\xBB\xBF"
+                        "a") == Encoding::utf8);
   CHECK(detect_encoding(kGbk) == Encoding::gb18030);
   CHECK(detect_encoding(std::string("行政").substr(0, 4)) == Encoding::utf8);  // cut off at the end
-  CHECK_THROWS_AS(detect_encoding("\xFF\xFE" "a"), Error);
+  CHECK_THROWS_AS(detect_encoding("\xFF\xFE"
+                                  "a"),
+                  Error);
   CHECK(parse_encoding("GBK") == Encoding::gb18030);
   CHECK(parse_encoding("UTF8") == Encoding::utf8);
   CHECK_FALSE(parse_encoding("latin1"));
@@ -138,14 +141,19 @@ TEST_CASE("encoding detection") {
 TEST_CASE("Utf8Reader: GB18030 converted across every chunk boundary, BOM dropped") {
   for (size_t step : {1, 2, 3, 64})
     CHECK(utf8_of(kGbk + kGbk, step) == "行政处罚,张三\n行政处罚,张三\n");
-  CHECK(utf8_of("\xEF\xBB\xBF" "a,b\n", 1) == "a,b\n");
+  CHECK(utf8_of("\xEF\xBB\xBF"
+                "a,b\n",
+                1) == "a,b\n");
   // A four-byte GB18030 sequence (U+20000 𠀀) split everywhere.
   CHECK(utf8_of("\x95\x32\x82\x36", 1, Encoding::gb18030) == "\xF0\xA0\x80\x80");
 }
 
 TEST_CASE("Utf8Reader: bytes that are not GB18030 stop with the line") {
   try {
-    utf8_of(kGbk + "\x81\x20" "x\n", 4, Encoding::gb18030);
+    utf8_of(kGbk +
+                "\x81\x20"
+                "x\n",
+            4, Encoding::gb18030);
     FAIL("expected an error");
   } catch (const Error& e) {
     CHECK(e.code() == ErrorCode::bad_input);
@@ -206,7 +214,8 @@ TEST_CASE("NDJSON: keys become columns; blank lines skipped; bad lines are row p
 
 TEST_CASE("JSON array: elements split without reading the whole file") {
   Table t = read_table(
-      "[\n  {\"a\": \"has ] and } and \\\" inside\", \"n\": {\"x\": 1}},\n  {\"a\": \"second\"}\n]\n");
+      "[\n  {\"a\": \"has ] and } and \\\" inside\", \"n\": {\"x\": 1}},\n  {\"a\": "
+      "\"second\"}\n]\n");
   REQUIRE(t.rows.size() == 2);
   CHECK(t.rows[0][0] == "has ] and } and \" inside");
   CHECK(t.problems[0].find("not text or a number") != std::string::npos);  // nested object

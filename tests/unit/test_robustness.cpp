@@ -26,7 +26,8 @@ std::string sample(io::InputFormat format, io::Encoding encoding) {
 }
 
 std::string random_bytes(std::mt19937_64& rng, size_t max_len) {
-  static constexpr std::string_view kInteresting = ",\"\r\n{}[]:\\\x1f \xEF\xBB\xBF\x81\xD0\xFF\x80";
+  static constexpr std::string_view kInteresting =
+      ",\"\r\n{}[]:\\\x1f \xEF\xBB\xBF\x81\xD0\xFF\x80";
   std::string out(rng() % max_len, '\0');
   for (char& c : out)
     c = rng() % 3 ? kInteresting[rng() % kInteresting.size()] : static_cast<char>(rng() % 256);
@@ -77,7 +78,8 @@ TEST_CASE("readers and converter survive random and mutated input") {
     for (auto e : {io::Encoding::utf8, io::Encoding::gb18030})
       seeds.push_back(sample(f, e));
   for (int i = 0; i < 1500; ++i) {
-    std::string input = i % 3 == 0 ? random_bytes(rng, 400) : mutate(rng, seeds[rng() % seeds.size()]);
+    std::string input =
+        i % 3 == 0 ? random_bytes(rng, 400) : mutate(rng, seeds[rng() % seeds.size()]);
     survive(fuzz::read_table_bytes, input);
     survive(fuzz::decode_bytes, input);
   }
@@ -86,9 +88,14 @@ TEST_CASE("readers and converter survive random and mutated input") {
 TEST_CASE("the row validator survives random fields") {
   std::mt19937_64 rng(7);
   const std::string valid =
-      "北京华信餐饮管理有限公司\x1f法人\x1f" "91110000600037341L\x1f\x1f\x1f\x1f\x1f\x1f王伟\x1f\x1f\x1f"
-      "\x1f\x1f京市监罚〔2026〕12号\x1f销售不合格产品\x1f经查\x1f依据\x1f罚款\x1f罚款5万元\x1f" "5\x1f\x1f"
-      "\x1f" "2026-03-02\x1f" "2027-03-02\x1f\x1f机关\x1f" "11110000000013127H\x1f单位\x1f"
+      "北京华信餐饮管理有限公司\x1f法人\x1f"
+      "91110000600037341L\x1f\x1f\x1f\x1f\x1f\x1f王伟\x1f\x1f\x1f"
+      "\x1f\x1f京市监罚〔2026〕12号\x1f销售不合格产品\x1f经查\x1f依据\x1f罚款\x1f罚款5万元\x1f"
+      "5\x1f\x1f"
+      "\x1f"
+      "2026-03-02\x1f"
+      "2027-03-02\x1f\x1f机关\x1f"
+      "11110000000013127H\x1f单位\x1f"
       "11110000000013127H";
   CHECK(fuzz::validate_bytes(valid) == 0);  // the seed itself is a valid row
   for (int i = 0; i < 3000; ++i)

@@ -16,7 +16,8 @@ using namespace credit::domain;
 namespace {
 
 const PolicyProfile& policy() {
-  static const PolicyProfile p = parse_policy(read_text_file(share_path("policy/national-2026.json")));
+  static const PolicyProfile p =
+      parse_policy(read_text_file(share_path("policy/national-2026.json")));
   return p;
 }
 
@@ -97,7 +98,8 @@ TEST_CASE("the shipped kinds parse and map headers in Chinese, codes and variant
   CHECK(p.match_header("罚款金额(万元)") == fine);
   CHECK(p.match_header("罚款金额（万元）") == fine);  // full-width brackets
   CHECK(p.match_header(" cf_nr_fk ") == fine);
-  CHECK(p.match_header("\xEF\xBB\xBF" "行政相对人名称") == p.field_by_code("CF_XDR_MC"));
+  CHECK(p.match_header("\xEF\xBB\xBF"
+                       "行政相对人名称") == p.field_by_code("CF_XDR_MC"));
   CHECK(p.match_header("电话") == -1);
 }
 
@@ -216,7 +218,8 @@ TEST_CASE("identifiers: USCC, allow-list, inner check, resident IDs") {
   // The policy's placeholder is accepted, but it identifies nobody: a legacy code is then needed.
   Checked placeholder = with({{"CF_XDR_SHXYM", "00000000000000000X"}});
   CHECK(placeholder.error("CF_XDR_SHXYM").find("organisation needs") != std::string::npos);
-  Checked legacy = with({{"CF_XDR_SHXYM", "00000000000000000X"}, {"CF_XDR_GSZC", "110108012345678"}});
+  Checked legacy =
+      with({{"CF_XDR_SHXYM", "00000000000000000X"}, {"CF_XDR_GSZC", "110108012345678"}});
   CHECK(legacy.ok());
   CHECK_FALSE(legacy.row.has_uscc);
   CHECK(legacy.warning("CF_XDR_SHXYM").find("allow-list") != std::string::npos);
@@ -258,8 +261,9 @@ TEST_CASE("dates: three formats, impossible and future dates, order") {
   CHECK(with({{"CF_JDRQ", "2026/3/2"}}).value("CF_JDRQ") == "2026-03-02");
   CHECK(with({{"CF_JDRQ", "20260302"}}).value("CF_JDRQ") == "2026-03-02");
   CHECK(with({{"CF_JDRQ", "2026-02-30"}}).error("CF_JDRQ").find("not a date") != std::string::npos);
-  CHECK(with({{"CF_JDRQ", "2026-05-07"}, {"CF_YXQ", "2027-01-01"}}).error("CF_JDRQ").find("future") !=
-        std::string::npos);
+  CHECK(
+      with({{"CF_JDRQ", "2026-05-07"}, {"CF_YXQ", "2027-01-01"}}).error("CF_JDRQ").find("future") !=
+      std::string::npos);
   CHECK(with({{"CF_JDRQ", "2026-05-06"}}).ok());  // today is fine
   CHECK(with({{"CF_YXQ", "2026-03-01"}}).error("CF_YXQ").find("before") != std::string::npos);
   CHECK(with({{"CF_JDRQ", "1900-01-01"}, {"CF_YXQ", "1901-01-01"}}).error("CF_JDRQ") != "");
@@ -280,7 +284,8 @@ TEST_CASE("value lists: aliases, several categories, unknown values") {
   CHECK(with({{"CF_XDR_LB", "法人"}}).value("CF_XDR_LB") == "法人及非法人组织");
   CHECK(with({{"CF_CFLB", "罚款；没收违法所得、没收非法财物"}, {"CF_NR_WFFF", "1"}}).ok());
   CHECK(with({{"CF_CFLB", "其他（责令改正）"}, {"CF_NR_FK", ""}}).ok());
-  CHECK(with({{"CF_CFLB", "罚款;没收财产"}}).error("CF_CFLB").find("没收财产") != std::string::npos);
+  CHECK(with({{"CF_CFLB", "罚款;没收财产"}}).error("CF_CFLB").find("没收财产") !=
+        std::string::npos);
   CHECK(with({{"CF_XDR_LB", "外国企业"}}).error("CF_XDR_LB").find("not one of") !=
         std::string::npos);
 }
@@ -297,7 +302,8 @@ TEST_CASE("noise is cleaned with a warning, not an error") {
   CHECK(c.value("CF_NR_FK") == "5");
   // Full-width brackets in a name are correct Chinese and stay.
   CHECK(with({{"CF_XDR_MC", "华信（北京）有限公司"}}).value("CF_XDR_MC") == "华信（北京）有限公司");
-  CHECK(with({{"CF_XDR_MC", "bad \xFF byte"}}).error("CF_XDR_MC").find("UTF-8") != std::string::npos);
+  CHECK(with({{"CF_XDR_MC", "bad \xFF byte"}}).error("CF_XDR_MC").find("UTF-8") !=
+        std::string::npos);
   CHECK(with({{"CF_XDR_MC", std::string(201, 'x')}}).error("CF_XDR_MC").find("longer") !=
         std::string::npos);
 }
