@@ -162,10 +162,11 @@ const std::vector<io::Column>& batch_fields() {
 }
 
 std::string summary_line(const Json& r) {
-  std::string batch =
-      r["batch"].is_null() ? "dry run" : fmt::format("batch {}", r["batch"].get<int64_t>());
-  return fmt::format("{} {}: {}", batch, r["status"].get<std::string>(),
-                     r["reason"].get<std::string>());
+  const std::string status = r["status"].get<std::string>();
+  const std::string reason = r["reason"].get<std::string>();
+  if (r["dry_run"].get<bool>())
+    return fmt::format("dry run, nothing written (the batch would be {}): {}", status, reason);
+  return fmt::format("batch {} {}: {}", r["batch"].get<int64_t>(), status, reason);
 }
 
 void render_run(Context& ctx, const Json& r) {

@@ -3,6 +3,8 @@
 // import.authorize.revoke, import.authorizations.
 #include <fmt/format.h>
 
+#include <utility>
+
 #include "domain/identifiers.hpp"
 #include "domain/roles.hpp"
 #include "io/kind_files.hpp"
@@ -46,8 +48,7 @@ std::string outcome_reason(const Batch& b, bool dry_run) {
         "{} rows: {} valid, {} rejected; nothing imported (--skip-invalid imports "
         "the valid ones)",
         c.rows, c.accepted, c.rejected);
-  if (dry_run) return "dry run, nothing written; " + what;
-  if (b.status == "rejected") return what;
+  if (b.status == "rejected" || dry_run) return what;
   if (b.status == "staged") return "waiting for approval; " + what;
   if (b.authorization_id)
     return fmt::format("under standing authorisation {}; {}", *b.authorization_id, what);
@@ -149,6 +150,15 @@ void approve_import(ActionContext& ctx, Batch& b, bool skip_invalid, const std::
   BatchApplier applier(ctx, spec, policy->profile, RunMode::commit,
                        {ctx.user.name, now, "import", "", b.id});
   applier.writer().keys_already_unique();
+  bool announced = false;  // rows that no longer validate go to the rejects file by field code
+  applier.before_reject = [&] {
+    if (std::exchange(announced, true)) return;
+    Json codes = Json::array();
+    for (const auto& f : spec.fields)
+      codes.push_back(f.code);
+    ctx.emit_row(
+        {{"type", "columns"}, {"file", "batch"}, {"columns", codes}, {"encoding", "utf-8"}});
+  };
   for_each_staged_row(ctx.db(), b.id, spec,
                       [&](const StagedRow& staged) { applier.apply(staged.raw, staged.origin); });
   const BatchCounts& c = applier.counts();
