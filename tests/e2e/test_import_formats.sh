@@ -191,6 +191,20 @@ expect_eq "$(sqlite3 s.db "select distinct severity from records where kind = 'd
 run credit import lic.csv --kind penalty
 expect_rc 3 "a licence file is not a penalty file"
 
+# --- malformed rows are rejected with their line; the rest of the file is read ---
+python3 - <<'EOF2'
+lines = open("lf.csv", encoding="utf-8").read().splitlines()
+lines[2] = lines[2] + ",an extra field"
+lines[3] = '"' + lines[3].split(",", 1)[0] + '"x,' + lines[3].split(",", 1)[1]
+open("malformed.csv", "w", encoding="utf-8").write("\n".join(lines) + "\n")
+EOF2
+run credit import malformed.csv --kind penalty --skip-invalid --dry-run
+expect_rc 0 "malformed rows skipped"
+expect_err "malformed.csv:3: the row has 33 fields, the header has 32" "field count reported with its line"
+expect_err "malformed.csv:4: text after the closing quote in column 1" "stray quote reported"
+run credit import lf.csv --kind parking
+expect_rc 2 "an unknown kind is a usage error"
+
 # --- broken files fail cleanly ---
 printf 'a,b\n"never closed\n' >open-quote.csv
 run credit import open-quote.csv --kind penalty
