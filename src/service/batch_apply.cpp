@@ -7,6 +7,10 @@
 
 namespace credit::service {
 
+void report_row(ActionContext& ctx, Json row) {
+  if (ctx.call.rows) ctx.call.rows(row);
+}
+
 Json counts_json(const BatchCounts& c) {
   return {{"rows", c.rows},         {"accepted", c.accepted}, {"rejected", c.rejected},
           {"inserted", c.inserted}, {"updated", c.updated},   {"unchanged", c.unchanged},
@@ -54,29 +58,29 @@ void BatchApplier::report(const RowOrigin& origin, const std::vector<domain::Fie
   for (auto c : origin.cells)
     cells.push_back(std::string(c));
   const Json& first = errors.front();
-  ctx_.emit_row({{"type", "reject"},
-                 {"file", origin.file},
-                 {"line", first["line"]},
-                 {"column", first["column"]},
-                 {"field", first["field"]},
-                 {"value", first["value"]},
-                 {"reason", reasons},
-                 {"row_line", origin.line},
-                 {"errors", std::move(errors)},
-                 {"cells", std::move(cells)}});
+  report_row(ctx_, {{"type", "reject"},
+                    {"file", origin.file},
+                    {"line", first["line"]},
+                    {"column", first["column"]},
+                    {"field", first["field"]},
+                    {"value", first["value"]},
+                    {"reason", reasons},
+                    {"row_line", origin.line},
+                    {"errors", std::move(errors)},
+                    {"cells", std::move(cells)}});
 }
 
 void BatchApplier::warn(const RowOrigin& origin, const std::vector<domain::FieldIssue>& issues) {
   for (const auto& issue : issues) {
     if (++counts_.warnings > kEmittedWarnings) continue;
     RejectNote n = note(origin, issue);
-    ctx_.emit_row({{"type", "warning"},
-                   {"file", n.file},
-                   {"line", n.line},
-                   {"column", n.column},
-                   {"field", n.field},
-                   {"value", n.value},
-                   {"reason", n.reason}});
+    report_row(ctx_, {{"type", "warning"},
+                      {"file", n.file},
+                      {"line", n.line},
+                      {"column", n.column},
+                      {"field", n.field},
+                      {"value", n.value},
+                      {"reason", n.reason}});
   }
 }
 

@@ -74,6 +74,11 @@ class BatchApplier {
   std::vector<RejectNote> kept_;
 };
 
+// Streams a report row (reject, warning, progress …) to the caller's sink. Without a sink they
+// are dropped rather than collected, so memory stays flat; the batch keeps its counts and first
+// rejects either way.
+void report_row(ActionContext& ctx, Json row);
+
 // Audit and result form of the counts.
 Json counts_json(const BatchCounts& c);
 

@@ -92,7 +92,7 @@ Json FileImport::read(const InputFile& input, const ReadOptions& options) {
     for (size_t c : unknown) {
       std::string label = table->column_label(c);
       unknown_.push_back({{"file", input.name}, {"column", label}});
-      ctx_.emit_row({{"type", "unknown_column"}, {"file", input.name}, {"column", label}});
+      report_row(ctx_, {{"type", "unknown_column"}, {"file", input.name}, {"column", label}});
     }
   };
   report_unknown(columns.update());
@@ -109,10 +109,10 @@ Json FileImport::read(const InputFile& input, const ReadOptions& options) {
     else
       for (const auto& f : spec.fields)
         names.push_back(f.code);
-    ctx_.emit_row({{"type", "columns"},
-                   {"file", input.name},
-                   {"columns", std::move(names)},
-                   {"encoding", io::to_string(text.encoding())}});
+    report_row(ctx_, {{"type", "columns"},
+                      {"file", input.name},
+                      {"columns", std::move(names)},
+                      {"encoding", io::to_string(text.encoding())}});
   };
 
   RowOrigin origin;
@@ -144,9 +144,9 @@ Json FileImport::read(const InputFile& input, const ReadOptions& options) {
     else
       applier_.apply(raw, origin);
     if (++rows % kProgressEvery == 0)
-      ctx_.emit_row({{"type", "progress"},
-                     {"rows", applier_.counts().rows},
-                     {"bytes", bytes_done_ + digest.bytes()}});
+      report_row(ctx_, {{"type", "progress"},
+                        {"rows", applier_.counts().rows},
+                        {"bytes", bytes_done_ + digest.bytes()}});
   }
   applier_.before_reject = nullptr;
   bytes_done_ += digest.bytes();

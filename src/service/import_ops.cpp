@@ -156,8 +156,8 @@ void approve_import(ActionContext& ctx, Batch& b, bool skip_invalid, const std::
     Json codes = Json::array();
     for (const auto& f : spec.fields)
       codes.push_back(f.code);
-    ctx.emit_row(
-        {{"type", "columns"}, {"file", "batch"}, {"columns", codes}, {"encoding", "utf-8"}});
+    report_row(ctx,
+               {{"type", "columns"}, {"file", "batch"}, {"columns", codes}, {"encoding", "utf-8"}});
   };
   for_each_staged_row(ctx.db(), b.id, spec,
                       [&](const StagedRow& staged) { applier.apply(staged.raw, staged.origin); });
