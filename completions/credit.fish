@@ -2,7 +2,7 @@
 function __credit_path
     set -l path ""
     for t in (commandline -opc)[2..-1]
-        if contains -- "$path/$t" "/init" "/migrate" "/user" "/user/add" "/user/list" "/user/disable" "/user/enable" "/user/token" "/whoami" "/policy" "/policy/show" "/policy/list" "/policy/set" "/calendar" "/calendar/show" "/calendar/load" "/audit" "/audit/export" "/audit/verify" "/audit/checkpoint" "/audit/key" "/serve"
+        if contains -- "$path/$t" "/init" "/migrate" "/user" "/user/add" "/user/list" "/user/disable" "/user/enable" "/user/token" "/whoami" "/policy" "/policy/show" "/policy/list" "/policy/set" "/import" "/import/approve" "/import/reject" "/import/list" "/import/show" "/import/authorize" "/import/authorizations" "/record" "/record/show" "/record/amend" "/record/revoke" "/calendar" "/calendar/show" "/calendar/load" "/audit" "/audit/export" "/audit/verify" "/audit/checkpoint" "/audit/key" "/serve"
             set path "$path/$t"
         end
     end
@@ -14,6 +14,8 @@ complete -c credit -n "test (__credit_path) = ''" -a migrate -d 'upgrade a store
 complete -c credit -n "test (__credit_path) = ''" -a user -d 'manage accounts, roles, departments and tokens'
 complete -c credit -n "test (__credit_path) = ''" -a whoami -d 'show the account the token belongs to, its role, department and rights'
 complete -c credit -n "test (__credit_path) = ''" -a policy -d 'show and choose the policy profile: periods, severity, repair and masking rules'
+complete -c credit -n "test (__credit_path) = ''" -a import -d 'import 双公示 decisions and dishonest-list entries; approve, reject and list batches'
+complete -c credit -n "test (__credit_path) = ''" -a record -d 'show a record with its history; amend or revoke it with a reason'
 complete -c credit -n "test (__credit_path) = ''" -a calendar -d 'show and update the working-day calendar that deadlines are counted in'
 complete -c credit -n "test (__credit_path) = ''" -a audit -d 'export and verify the hash-chained audit log; signed checkpoints'
 complete -c credit -n "test (__credit_path) = ''" -a serve -d 'serve a store over HTTPS to remote `credit --store https://…` clients'
@@ -38,6 +40,38 @@ complete -c credit -n "test (__credit_path) = '/user/add'" -l dept -x -d 'the de
 complete -c credit -n "test (__credit_path) = '/policy'" -a show -d 'print the active profile with every rule and its source'
 complete -c credit -n "test (__credit_path) = '/policy'" -a list -d 'list the profiles shipped in share/credit/policy'
 complete -c credit -n "test (__credit_path) = '/policy'" -a set -d 'make a profile the active one (admin; audited)'
+complete -c credit -n "test (__credit_path) = '/import'" -a approve -d 'commit a staged batch (a reviewer of its department, never the one who staged it)'
+complete -c credit -n "test (__credit_path) = '/import'" -a reject -d 'reject a staged batch, with a reason; nothing of it is committed'
+complete -c credit -n "test (__credit_path) = '/import'" -a list -d 'list recent batches of your department'
+complete -c credit -n "test (__credit_path) = '/import'" -a show -d 'show a batch: who, when, files and digests, counts, rejected rows'
+complete -c credit -n "test (__credit_path) = '/import'" -a authorize -d 'grant (or --revoke) a standing authorisation: imports commit without approval'
+complete -c credit -n "test (__credit_path) = '/import'" -a authorizations -d 'list standing authorisations and their state'
+complete -c credit -n "test (__credit_path) = '/import'" -l kind -x -a 'penalty license dishonest' -d 'what the files hold'
+complete -c credit -n "test (__credit_path) = '/import'" -l input-format -x -a 'csv ndjson json' -d 'the format, when not detected from content'
+complete -c credit -n "test (__credit_path) = '/import'" -l encoding -x -a 'utf-8 gb18030 gbk' -d 'the text encoding, when not detected (GBK files are read as GB18030)'
+complete -c credit -n "test (__credit_path) = '/import'" -l skip-invalid -d 'import the valid rows even when some are rejected (default: all or nothing)'
+complete -c credit -n "test (__credit_path) = '/import'" -l dry-run -d 'validate and report; write nothing (still audited)'
+complete -c credit -n "test (__credit_path) = '/import'" -l rejects -r -F -d 'write every rejected row to FILE, with the reason, ready to correct and import'
+complete -c credit -n "test (__credit_path) = '/import'" -l reason -x -d 'a note kept with the batch and its record versions'
+complete -c credit -n "test (__credit_path) = '/import/approve'" -l reason -x -d 'a note kept with the decision'
+complete -c credit -n "test (__credit_path) = '/import/approve'" -l skip-invalid -d 'commit the rows still valid even if some no longer are'
+complete -c credit -n "test (__credit_path) = '/import/approve'" -l rejects -r -F -d 'write rows that no longer validate to FILE'
+complete -c credit -n "test (__credit_path) = '/import/reject'" -l reason -x -d 'why it is rejected'
+complete -c credit -n "test (__credit_path) = '/import/list'" -l status -x -a 'staged committed rejected' -d 'only batches in this state'
+complete -c credit -n "test (__credit_path) = '/import/list'" -l kind -x -a 'penalty license dishonest' -d 'only batches of this kind'
+complete -c credit -n "test (__credit_path) = '/import/list'" -l limit -x -d 'at most this many, newest first (default 50)'
+complete -c credit -n "test (__credit_path) = '/import/show'" -l limit -x -d 'show at most this many rejects (default 100)'
+complete -c credit -n "test (__credit_path) = '/import/authorize'" -l dept -x -d 'the department (default: your own)'
+complete -c credit -n "test (__credit_path) = '/import/authorize'" -l kind -x -a 'penalty license dishonest' -d 'a kind it covers (repeat for several)'
+complete -c credit -n "test (__credit_path) = '/import/authorize'" -l until -x -d 'the last day it is valid, YYYY-MM-DD'
+complete -c credit -n "test (__credit_path) = '/import/authorize'" -l revoke -x -d 'revoke the authorisation with this number instead'
+complete -c credit -n "test (__credit_path) = '/import/authorize'" -l reason -x -d 'why it is granted or revoked'
+complete -c credit -n "test (__credit_path) = '/record'" -a show -d 'show a record: its fields, derived values with their rules, and its history'
+complete -c credit -n "test (__credit_path) = '/record'" -a amend -d 'correct fields of a record (validated like an import row), with a reason'
+complete -c credit -n "test (__credit_path) = '/record'" -a revoke -d 'revoke a record (e.g. a decision annulled), with a reason'
+complete -c credit -n "test (__credit_path) = '/record/amend'" -l set -x -d 'FIELD=VALUE, the field by its Chinese name or code; repeat'
+complete -c credit -n "test (__credit_path) = '/record/amend'" -l reason -x -d 'why: kept in the history and the audit log'
+complete -c credit -n "test (__credit_path) = '/record/revoke'" -l reason -x -d 'why: kept in the history and the audit log'
 complete -c credit -n "test (__credit_path) = '/calendar'" -a show -d 'show a year'\''s holidays, make-up working days and source'
 complete -c credit -n "test (__credit_path) = '/calendar'" -a load -d 'load a year'\''s State Council holiday notice (admin; audited)'
 complete -c credit -n "test (__credit_path) = '/audit'" -a export -d 'export audit entries exactly as stored, with a manifest; the export is audited'

@@ -22,6 +22,28 @@ say "credit user add …   (an operator and a reviewer of one department, the sc
 step "$CREDIT" user list
 say "credit user list --token-file operator.token   (an operator may not manage accounts)"
 "$CREDIT" user list --token-file operator.token || echo "(exit status $?)"
+
+say "credit generate sample …   (a month's penalty export from the bureau's office system: GBK, 3 bad rows)"
+"$CREDIT" generate sample --rows 200 --invalid 3 --noise 2 --encoding gbk --dept $DEPT >penalties-2025.csv
+head -2 penalties-2025.csv | iconv -f GB18030 -t UTF-8 | cut -d, -f1-3,14-15 | sed 's/$/,…/'
+say "credit import penalties-2025.csv --kind penalty --rejects rejects.csv   (as the operator)"
+"$CREDIT" import penalties-2025.csv --kind penalty --rejects rejects.csv --token-file operator.token ||
+  echo "(exit status $? — all or nothing: the bad rows are in rejects.csv, in GBK like the input)"
+say "credit import penalties-2025.csv --kind penalty --skip-invalid   (stage the valid rows now)"
+"$CREDIT" import penalties-2025.csv --kind penalty --skip-invalid --token-file operator.token
+BATCH=$("$CREDIT" import list --status staged --format json --token-file reviewer.token |
+  python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["batch"])')
+step "$CREDIT" import list --token-file reviewer.token
+say "credit import approve $BATCH   (the operator may not; the department's reviewer does)"
+"$CREDIT" import approve "$BATCH" --token-file operator.token || echo "(exit status $?)"
+"$CREDIT" import approve "$BATCH" --token-file reviewer.token
+step "$CREDIT" import show "$BATCH" --limit 3 --token-file reviewer.token
+say "credit import penalties-2025.csv --kind penalty --skip-invalid   (re-running the same file)"
+"$CREDIT" import penalties-2025.csv --kind penalty --skip-invalid --token-file operator.token 2>/dev/null
+# (a peek into the store for a severe record's id, until `credit query` exists)
+RECORD=$(sqlite3 "$CREDIT_STORE" "select id from records where severity = 'severe' limit 1")
+step "$CREDIT" record show "$RECORD" --token-file operator.token
 step "$CREDIT" audit verify --token-file auditor.token
 echo
-echo "The demo store is $CREDIT_STORE; tokens are in $DEMO/*.token."
+echo "The demo store is $CREDIT_STORE; tokens are in $DEMO/*.token; the sample file and rejects.csv"
+echo "are in $DEMO."

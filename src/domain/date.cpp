@@ -86,9 +86,19 @@ Date Date::add_years(int n) const {
 }
 
 std::string Date::iso() const {
+  // By hand rather than fmt: bulk imports format several dates per row.
   const auto ymd = to_ymd(days_);
-  return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(ymd.year()),
-                     static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+  const int y = static_cast<int>(ymd.year());
+  const auto m = static_cast<unsigned>(ymd.month()), d = static_cast<unsigned>(ymd.day());
+  if (y < 0 || y > 9999) return fmt::format("{:04}-{:02}-{:02}", y, m, d);
+  std::string out = "0000-00-00";
+  for (int i = 3, v = y; i >= 0; --i, v /= 10)
+    out[static_cast<size_t>(i)] = static_cast<char>('0' + v % 10);
+  out[5] = static_cast<char>('0' + m / 10);
+  out[6] = static_cast<char>('0' + m % 10);
+  out[8] = static_cast<char>('0' + d / 10);
+  out[9] = static_cast<char>('0' + d % 10);
+  return out;
 }
 
 std::optional<Date> Date::parse_iso(std::string_view s) {

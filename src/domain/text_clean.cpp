@@ -5,6 +5,7 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace credit::domain {
 
@@ -167,15 +168,11 @@ size_t display_width(std::string_view utf8) {
 }
 
 std::string CleanResult::describe() const {
-  std::string out;
-  auto add = [&out](std::string_view part) {
-    if (!out.empty()) out += "; ";
-    out += part;
-  };
-  if (full_width) add("full-width characters converted to ASCII");
-  if (trimmed) add("surrounding whitespace removed");
-  if (!label.empty()) add(fmt::format("label \"{}\" removed", label));
-  return out;
+  std::vector<std::string> parts;
+  if (full_width) parts.emplace_back("full-width characters converted to ASCII");
+  if (trimmed) parts.emplace_back("surrounding whitespace removed");
+  if (!label.empty()) parts.push_back(fmt::format("label \"{}\" removed", label));
+  return fmt::format("{}", fmt::join(parts, "; "));
 }
 
 namespace {
@@ -217,11 +214,34 @@ void strip_label(std::vector<char32_t>& cps, CleanResult& r) {
 
 }  // namespace
 
+bool is_clean_value(std::string_view raw, bool code_field) {
+  // Conservative: false only means clean_value has a closer look.
+  char32_t first = 0, last = 0;
+  for (size_t pos = 0; pos < raw.size();) {
+    const auto b = static_cast<unsigned char>(raw[pos]);
+    char32_t cp = b;
+    if (b < 0x80) {
+      ++pos;
+      if (b < 0x20 || (code_field && b == ':')) return false;
+    } else {
+      const auto decoded = utf8_next(raw, pos);
+      if (!decoded) return false;
+      cp = *decoded;
+      if (code_field ? (cp >= 0xFF01 && cp <= 0xFF5E) || cp == 0x3000 : is_full_width_alnum(cp))
+        return false;
+    }
+    if (first == 0) first = cp;
+    last = cp;
+  }
+  return raw.empty() || (!is_trim_space(first) && !is_trim_space(last));
+}
+
 CleanResult clean_value(std::string_view raw, bool code_field) {
   CleanResult r;
   // Most values need nothing: printable ASCII cannot carry a CJK label or
   // full-width forms, so only the two ends need a look.
-  if (raw.empty() || (plain_ascii(raw) && raw.front() != ' ' && raw.back() != ' ')) {
+  if (raw.empty() || (plain_ascii(raw) && raw.front() != ' ' && raw.back() != ' ') ||
+      is_clean_value(raw, code_field)) {
     r.value = raw;
     return r;
   }

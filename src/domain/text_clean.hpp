@@ -48,4 +48,8 @@ struct CleanResult {
 // Both trim ASCII whitespace, U+3000, NBSP, BOM and zero-width spaces at either end.
 CleanResult clean_value(std::string_view raw, bool code_field);
 
+// True when clean_value would return `raw` unchanged (valid UTF-8, nothing to trim, convert or
+// strip): lets bulk imports skip building a CleanResult for the common clean value.
+bool is_clean_value(std::string_view raw, bool code_field);
+
 }  // namespace credit::domain

@@ -13,6 +13,8 @@ const ActionRegistry& action_registry() {
     register_policy_actions(r);
     register_calendar_actions(r);
     register_diag_actions(r);
+    register_import_actions(r);
+    register_record_actions(r);
     return r;
   }();
   return registry;

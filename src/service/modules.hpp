@@ -8,4 +8,6 @@ void register_audit_actions(ActionRegistry& r);    // audit.verify/export/checkp
 void register_policy_actions(ActionRegistry& r);   // policy.*
 void register_calendar_actions(ActionRegistry& r); // calendar.*
 void register_diag_actions(ActionRegistry& r);     // diag.upload
+void register_import_actions(ActionRegistry& r);   // import.*
+void register_record_actions(ActionRegistry& r);   // record.*
 }  // namespace credit::service

@@ -50,6 +50,10 @@ std::string hint_for(int rc) {
 }  // namespace
 
 Db::Db(const std::string& path, Mode mode) : path_(path) {
+  // Memory statistics cost a global mutex per allocation, which bulk imports feel; credit never
+  // reads them. Only possible before SQLite initialises (the first connection of the process).
+  static const int memstatus_off = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  (void)memstatus_off;
   int flags = SQLITE_OPEN_NOMUTEX;
   flags |= mode == Mode::read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
   if (mode == Mode::read_write_create) flags |= SQLITE_OPEN_CREATE;
@@ -127,6 +131,12 @@ Stmt& Stmt::bind(int index, double value) {
 Stmt& Stmt::bind(int index, std::string_view value) {
   int rc =
       sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+  if (rc != SQLITE_OK) db_->raise(rc, "binding");
+  return *this;
+}
+Stmt& Stmt::bind_static(int index, std::string_view value) {
+  int rc =
+      sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_STATIC, SQLITE_UTF8);
   if (rc != SQLITE_OK) db_->raise(rc, "binding");
   return *this;
 }

@@ -53,6 +53,12 @@ std::string Sha256::hex_digest() {
   return hex_encode({reinterpret_cast<char*>(md), sizeof md});
 }
 
+std::string Sha256::hex_digest_of(std::string_view data) {
+  crypto_hash_sha256_init(static_cast<crypto_hash_sha256_state*>(ctx_));
+  update(data);
+  return hex_digest();
+}
+
 std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
   ensure_initialised();
   crypto_auth_hmacsha256_state state;

@@ -38,6 +38,19 @@ const std::map<std::string, std::set<std::string>>& expected_matrix() {
       {"calendar.show", kEveryone},
       {"calendar.load", {"admin"}},
       {"diag.upload", {"admin"}},
+      // Imports (DESIGN §3): operators stage, reviewers decide and grant standing authorisations;
+      // separation of duties and departments are checked by the actions (test_import_service).
+      {"import.run", {"operator"}},
+      {"import.approve", {"reviewer"}},
+      {"import.reject", {"reviewer"}},
+      {"import.list", {"operator", "reviewer"}},
+      {"import.show", {"operator", "reviewer"}},
+      {"import.authorize", {"reviewer"}},
+      {"import.authorize.revoke", {"reviewer"}},
+      {"import.authorizations", {"operator", "reviewer"}},
+      {"record.show", {"operator", "reviewer", "viewer"}},
+      {"record.amend", {"operator"}},
+      {"record.revoke", {"operator"}},
   };
   return m;
 }
@@ -62,7 +75,7 @@ TEST_CASE("role × action: allowed roles pass, others are refused and audited") 
     if (expected == expected_matrix().end()) continue;
     for (const auto& role : kRoles) {
       std::string dept = (role == "operator" || role == "reviewer") ? "91110000600037341L" : "";
-      std::string token = ts.add_user("u" + std::to_string(++n), role, dept);
+      std::string token = ts.add_user(fmt::format("u{}", ++n), role, dept);
       std::optional<ErrorCode> code;
       try {
         ts.call(def->name, Json::object(), token);
@@ -108,7 +121,8 @@ TEST_CASE("authentication: missing, wrong, rotated and disabled tokens") {
   std::string altered = token;
   altered.back() = altered.back() == 'A' ? 'B' : 'A';  // one character off
   CHECK(code(altered) == ErrorCode::unauthenticated);
-  CHECK(code("credit_999_" + token.substr(token.size() - 43)) == ErrorCode::unauthenticated);
+  CHECK(code(fmt::format("credit_999_{}", token.substr(token.size() - 43))) ==
+        ErrorCode::unauthenticated);
   std::string rotated = ts.call("user.token", Json::object(), token)["token"].get<std::string>();
   CHECK(code(token) == ErrorCode::unauthenticated);
   CHECK(code(rotated) == std::nullopt);

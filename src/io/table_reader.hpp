@@ -1,0 +1,47 @@
+#pragma once
+// Imported files as tables: a header and rows of text cells, whatever the format — CSV (RFC 4180),
+// NDJSON (one object a line) or a JSON array of objects — detected from the content or given.
+// JSON objects are flattened to cells by key; the header grows as new keys appear. Every cell
+// keeps the line it came from, so problems are reported by file, line and column.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "io/encoding.hpp"
+
+namespace credit::io {
+
+enum class InputFormat { csv, ndjson, json };
+std::string_view to_string(InputFormat f);
+std::optional<InputFormat> parse_input_format(std::string_view name);
+// From the first non-blank character of the decoded text: '[' → JSON, '{' → NDJSON, else CSV.
+InputFormat detect_input_format(std::string_view prefix);
+
+struct TableRow {
+  int64_t line = 0;                     // where the row starts
+  std::vector<std::string_view> cells;  // one per header column (missing JSON keys are empty)
+  std::vector<int64_t> cell_lines;      // CSV: the line each cell starts on; JSON: the row's line
+  std::string problem;  // malformed row (wrong field count, not an object …): reject it
+};
+
+class TableReader {
+ public:
+  virtual ~TableReader() = default;
+  virtual InputFormat format() const = 0;
+  // The column names: the CSV header, or the JSON keys seen so far (grows while reading).
+  virtual const std::vector<std::string>& columns() const = 0;
+  // The next row, valid until the next call; false at the end. Throws Error(bad_input) for a
+  // problem that makes the rest of the input unreadable.
+  virtual bool next(TableRow& row) = 0;
+  // How messages name a column: "3 (统一社会信用代码)" for CSV, the key for JSON.
+  virtual std::string column_label(size_t column) const = 0;
+};
+
+// Opens a table on decoded text. A CSV file's header is read at once (Error(bad_input) when
+// there is none).
+std::unique_ptr<TableReader> open_table(Utf8Reader& text, std::optional<InputFormat> format);
+
+}  // namespace credit::io

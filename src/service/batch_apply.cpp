@@ -1,0 +1,145 @@
+#include "service/batch_apply.hpp"
+
+#include <fmt/format.h>
+
+#include "domain/roles.hpp"
+#include "store/store.hpp"
+
+namespace credit::service {
+
+void report_row(ActionContext& ctx, Json row) {
+  if (ctx.call.rows) ctx.call.rows(row);
+}
+
+Json counts_json(const BatchCounts& c) {
+  return {{"rows", c.rows},         {"accepted", c.accepted}, {"rejected", c.rejected},
+          {"inserted", c.inserted}, {"updated", c.updated},   {"unchanged", c.unchanged},
+          {"warnings", c.warnings}};
+}
+
+BatchApplier::BatchApplier(ActionContext& ctx, const domain::KindSpec& spec,
+                           const domain::PolicyProfile& policy, RunMode mode, ChangeInfo change)
+    : ctx_(ctx),
+      spec_(spec),
+      validator_(spec, policy, domain::Date::from_days(ctx.clock.today())),
+      mode_(mode),
+      writer_(ctx.db(), spec, std::move(change)) {}
+
+RejectNote BatchApplier::note(const RowOrigin& origin, const domain::FieldIssue& issue) const {
+  RejectNote n{origin.file, origin.line, "", "", issue.value, issue.reason};
+  if (issue.field >= 0) {
+    const auto& f = spec_.fields[static_cast<size_t>(issue.field)];
+    n.field = f.code;
+    auto [column, line] = origin.locate ? origin.locate(issue.field)
+                                        : std::pair<std::string, int64_t>{f.name, origin.line};
+    n.column = column;
+    n.line = line;
+  }
+  return n;
+}
+
+void BatchApplier::report(const RowOrigin& origin, const std::vector<domain::FieldIssue>& issues) {
+  ++counts_.rejected;
+  if (before_reject) before_reject();
+  Json errors = Json::array();
+  std::string reasons;
+  for (const auto& issue : issues) {
+    RejectNote n = note(origin, issue);
+    errors.push_back({{"line", n.line},
+                      {"column", n.column},
+                      {"field", n.field},
+                      {"value", n.value},
+                      {"reason", n.reason}});
+    reasons += (reasons.empty() ? "" : "; ") +
+               (n.column.empty() ? n.reason : fmt::format("[{}] {}", n.column, n.reason));
+    if (kept_.size() < kStoredRejects) kept_.push_back(std::move(n));
+  }
+  Json cells = Json::array();
+  for (auto c : origin.cells)
+    cells.push_back(std::string(c));
+  const Json& first = errors.front();
+  report_row(ctx_, {{"type", "reject"},
+                    {"file", origin.file},
+                    {"line", first["line"]},
+                    {"column", first["column"]},
+                    {"field", first["field"]},
+                    {"value", first["value"]},
+                    {"reason", reasons},
+                    {"row_line", origin.line},
+                    {"errors", std::move(errors)},
+                    {"cells", std::move(cells)}});
+}
+
+void BatchApplier::warn(const RowOrigin& origin, const std::vector<domain::FieldIssue>& issues) {
+  for (const auto& issue : issues) {
+    if (++counts_.warnings > kEmittedWarnings) continue;
+    RejectNote n = note(origin, issue);
+    report_row(ctx_, {{"type", "warning"},
+                      {"file", n.file},
+                      {"line", n.line},
+                      {"column", n.column},
+                      {"field", n.field},
+                      {"value", n.value},
+                      {"reason", n.reason}});
+  }
+}
+
+void BatchApplier::reject_row(const RowOrigin& origin, const std::string& reason) {
+  ++counts_.rows;
+  report(origin, {{-1, "", reason}});
+}
+
+bool BatchApplier::apply(std::span<const std::string_view> raw, const RowOrigin& origin) {
+  ++counts_.rows;
+  validator_.validate(raw, row_);
+  if (!row_.ok()) {
+    report(origin, row_.errors);
+    return false;
+  }
+  const std::string& dept = row_.value(spec_, domain::Role::source_dept_uscc);
+  if (!domain::department_covers(ctx_.user.dept, dept)) {
+    ++counts_.foreign;
+    report(origin, {{spec_.field(domain::Role::source_dept_uscc), dept,
+                     fmt::format("permission denied: the row belongs to department {}, but user "
+                                 "'{}' acts for department {}",
+                                 dept, ctx_.user.name, ctx_.user.dept)}});
+    return false;
+  }
+  ApplyResult result = mode_ == RunMode::commit ? writer_.commit(row_, origin.line)
+                                                : writer_.stage(row_, origin.file, origin.line);
+  if (result.outcome == Outcome::rejected) {
+    report(origin, {{spec_.field(domain::Role::document_number),
+                     row_.value(spec_, domain::Role::document_number), result.reason}});
+    return false;
+  }
+  warn(origin, row_.warnings);
+  ++counts_.accepted;
+  switch (result.outcome) {
+    case Outcome::inserted:
+      ++counts_.inserted;
+      break;
+    case Outcome::updated:
+      ++counts_.updated;
+      break;
+    case Outcome::unchanged:
+      ++counts_.unchanged;
+      break;
+    case Outcome::rejected:
+      break;
+  }
+  return true;
+}
+
+void BatchApplier::save_rejects(int64_t batch_id, int64_t first_seq) {
+  auto stmt = ctx_.db().prepare(
+      "INSERT INTO import_rejects (batch_id, seq, file, line, col, field, value, reason) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  int64_t seq = first_seq;
+  for (const auto& r : kept_) {
+    stmt.reset();
+    stmt.bind(1, batch_id).bind(2, ++seq).bind(3, r.file).bind(4, r.line).bind(5, r.column);
+    stmt.bind(6, r.field).bind(7, r.value).bind(8, r.reason).run();
+  }
+}
+
+}  // namespace credit::service

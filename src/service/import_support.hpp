@@ -1,0 +1,57 @@
+#pragma once
+// Helpers shared by the import and record modules.
+#include <functional>
+#include <span>
+#include <string>
+
+#include "domain/date.hpp"
+#include "domain/kind_spec.hpp"
+#include "service/action.hpp"
+#include "service/batch_apply.hpp"
+#include "service/batches.hpp"
+
+namespace credit::store {
+class Db;
+}
+
+namespace credit::service {
+
+// The kind named by the "kind" parameter (or a given name); Error(bad_input) otherwise.
+domain::Kind require_kind(ActionContext& ctx);
+domain::Kind require_kind(const std::string& name);
+
+// Today's date in China, from the call's clock (CREDIT_NOW when set).
+domain::Date today(const ActionContext& ctx);
+
+// A large page cache for the duration of a batch (restored after): bulk imports touch many index
+// pages, and re-reading them from the OS costs more than the memory.
+class ImportConnection {
+ public:
+  static constexpr int64_t kCacheKiB = 64 * 1024;
+  explicit ImportConnection(store::Db& db);
+  ~ImportConnection();
+  ImportConnection(const ImportConnection&) = delete;
+  ImportConnection& operator=(const ImportConnection&) = delete;
+
+ private:
+  store::Db& db_;
+  int64_t previous_;
+};
+
+// The batch named by the "batch" parameter, for approve or reject: it must be staged and of the
+// caller's department. Adds the audit target.
+Batch load_batch_for_decision(ActionContext& ctx);
+
+struct StagedRow {
+  std::span<const std::string_view> raw;  // by field
+  const RowOrigin& origin;
+  std::optional<int64_t> record_id;
+};
+// Visits a batch's staged rows in order.
+void for_each_staged_row(store::Db& db, int64_t batch_id, const domain::KindSpec& spec,
+                         const std::function<void(const StagedRow&)>& visit);
+
+// Applies an approved amendment or revocation batch (record_ops.cpp).
+void apply_record_change(ActionContext& ctx, Batch& batch, const std::string& now);
+
+}  // namespace credit::service

@@ -1,0 +1,83 @@
+#pragma once
+// Writing validated rows to the records table (with history) or to a staged batch. Statements are
+// prepared once per batch and reused for every row; the caller holds the write transaction.
+#include <optional>
+#include <string>
+
+#include "domain/row_validation.hpp"
+#include "store/sqlite.hpp"
+#include "util/crypto.hpp"
+
+namespace credit::service {
+
+enum class Outcome { inserted, updated, unchanged, rejected };
+
+struct ApplyResult {
+  Outcome outcome = Outcome::rejected;
+  int64_t record_id = 0;
+  std::string reason;  // for rejected rows
+};
+
+struct ExistingRecord {
+  int64_t id = 0;
+  std::string data_hash, source_dept_uscc, status;
+  int64_t version = 0, batch_id = 0;
+  std::optional<int64_t> batch_line;
+};
+
+// Who makes a change and why: stored with each record version.
+struct ChangeInfo {
+  std::string actor;
+  std::string now;     // UTC timestamp
+  std::string change;  // import | amend | revoke
+  std::string reason;
+  int64_t batch_id = 0;
+};
+
+class RecordWriter {
+ public:
+  RecordWriter(store::Db& db, const domain::KindSpec& spec, ChangeInfo info);
+
+  // Commits a row: inserts a new record, updates an existing one (keeping its previous version)
+  // or finds it unchanged. Rejects a second row with the same key in the batch, a record owned by
+  // another department, and records no longer open to change (expired, repaired, revoked).
+  ApplyResult commit(const domain::ValidatedRow& row, int64_t line);
+  // Stages a row in the batch; the outcome says what approval would do today.
+  ApplyResult stage(const domain::ValidatedRow& row, const std::string& file, int64_t line);
+  // The rows come from a staged batch, whose keys are unique already: no tracking of keys that
+  // were found unchanged (commit() otherwise keeps them in staged_rows to catch duplicates).
+  void keys_already_unique() { track_unchanged_ = false; }
+
+  // Replaces a record's data from a validated row (amend) or marks it revoked, keeping the
+  // previous version.
+  void amend(int64_t record_id, const domain::ValidatedRow& row);
+  void revoke(int64_t record_id);
+
+  std::optional<ExistingRecord> find(const std::string& authority_uscc,
+                                     const std::string& document_number);
+
+ private:
+  void prepare_data(const domain::ValidatedRow& row);
+  void keep_version(int64_t record_id);
+  int64_t insert(const domain::ValidatedRow& row, int64_t line);
+  void update(int64_t record_id, const domain::ValidatedRow& row, std::optional<int64_t> line);
+  void bind_columns(store::Stmt& stmt, const domain::ValidatedRow& row);
+  std::optional<int64_t> staged_line(const std::string& key);
+  std::optional<std::string> refusal(const ExistingRecord& existing,
+                                     const domain::ValidatedRow& row);
+
+  store::Db& db_;
+  const domain::KindSpec& spec_;
+  ChangeInfo info_;
+  std::string kind_;
+  std::string data_, hash_, derivation_, key_;
+  crypto::Sha256 sha_;
+  int64_t staged_seq_ = 0;
+  bool track_unchanged_ = true;
+  store::Stmt insert_, find_, update_, version_, stage_, staged_line_, revoke_;
+};
+
+// The SHA-256 (hex) of a record's canonical data.
+std::string data_hash(std::string_view data);
+
+}  // namespace credit::service

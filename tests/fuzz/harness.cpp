@@ -1,0 +1,101 @@
+#include "harness.hpp"
+
+#include <cstdlib>
+#include <cstring>
+
+#include "domain/row_validation.hpp"
+#include "io/encoding.hpp"
+#include "io/kind_files.hpp"
+#include "io/table_reader.hpp"
+#include "util/json.hpp"
+#include "util/paths.hpp"
+
+namespace credit::fuzz {
+
+namespace {
+
+// Serves the data in chunks of varying size, so chunk boundaries fall everywhere.
+class ChunkSource : public io::ByteSource {
+ public:
+  explicit ChunkSource(std::string_view data) : data_(data) {}
+  size_t read(char* buffer, size_t n) override {
+    size_t take = std::min({n, data_.size() - pos_, 1 + (pos_ * 7 + 3) % 61});
+    std::memcpy(buffer, data_.data() + pos_, take);
+    pos_ += take;
+    return take;
+  }
+  std::string label() const override { return "fuzz"; }
+
+ private:
+  std::string_view data_;
+  size_t pos_ = 0;
+};
+
+void require(bool ok, const char* what) {
+  if (!ok) {
+    std::fprintf(stderr, "invariant broken: %s\n", what);
+    std::abort();
+  }
+}
+
+const domain::PolicyProfile& policy() {
+  static const domain::PolicyProfile p =
+      domain::parse_policy(read_text_file(share_path("policy/national-2026.json")));
+  return p;
+}
+
+}  // namespace
+
+size_t read_table_bytes(std::string_view data) {
+  ChunkSource src(data);
+  io::Utf8Reader text(src, std::nullopt);
+  auto table = io::open_table(text, std::nullopt);
+  io::TableRow row;
+  size_t rows = 0;
+  while (table->next(row)) {
+    require(row.cells.size() <= table->columns().size() || table->format() == io::InputFormat::csv,
+            "JSON row wider than its header");
+    require(row.cell_lines.size() == row.cells.size(), "a line for every cell");
+    ++rows;
+  }
+  return rows;
+}
+
+size_t decode_bytes(std::string_view data) {
+  size_t total = 0;
+  for (auto encoding : {io::Encoding::utf8, io::Encoding::gb18030}) {
+    ChunkSource src(data);
+    io::Utf8Reader text(src, encoding);
+    char buffer[97];
+    std::string out;
+    while (size_t n = text.read(buffer, sizeof buffer))
+      out.append(buffer, n);
+    if (encoding == io::Encoding::gb18030)
+      require(encode_utf8_as(out, encoding).size() >= out.size() / 2, "GB18030 round trip");
+    total += out.size();
+  }
+  return total;
+}
+
+size_t validate_bytes(std::string_view data) {
+  const domain::KindSpec& spec = io::shipped_kind_spec(domain::Kind::penalty);
+  std::vector<std::string_view> raw(spec.fields.size());
+  for (size_t f = 0; f < raw.size() && !data.empty(); ++f) {
+    size_t cut = data.find('\x1f');
+    raw[f] = data.substr(0, cut);
+    data = cut == std::string_view::npos ? std::string_view() : data.substr(cut + 1);
+  }
+  domain::ValidatedRow row;
+  domain::RowValidator(spec, policy(), *domain::Date::from_ymd(2026, 5, 6)).validate(raw, row);
+  if (!row.ok()) return row.errors.size();
+  std::string json;
+  domain::append_canonical_data(spec, row, json);
+  require(canonical_json(Json::parse(json)) == json, "canonical data is canonical JSON");
+  require(domain::field_values_from_data(spec, json) == row.values, "data gives back the values");
+  json.clear();
+  domain::append_derivation(row, json);
+  require(Json::parse(json).is_object(), "derivation is a JSON object");
+  return 0;
+}
+
+}  // namespace credit::fuzz

@@ -1,0 +1,18 @@
+#pragma once
+// One input through the parsers, as an import would feed it: shared by the libFuzzer targets
+// (tests/fuzz/fuzz_*.cpp) and the deterministic robustness test (tests/unit). Each function
+// throws nothing but credit::Error for bad input, and aborts when an invariant breaks.
+#include <cstddef>
+#include <string_view>
+
+namespace credit::fuzz {
+
+// Encoding and format detected from the content, then every row read.
+size_t read_table_bytes(std::string_view data);
+// The bytes decoded as UTF-8 (passed through) and as GB18030 (converted), read in odd chunks.
+size_t decode_bytes(std::string_view data);
+// The bytes cut into fields at 0x1F (unit separator) and validated as a penalty row; a valid
+// row's canonical data must be canonical JSON that gives back the same values.
+size_t validate_bytes(std::string_view data);
+
+}  // namespace credit::fuzz
