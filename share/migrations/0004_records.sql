@@ -72,6 +72,13 @@ CREATE TABLE import_rejects (
 ) STRICT, WITHOUT ROWID;
 
 -- The records: one row per (kind, deciding authority USCC, document number).
+-- The derived values' reasons (JSON: each derived value with its rule id and why), stored once:
+-- a million records share a few hundred of them, and a row is written twice in WAL mode.
+CREATE TABLE derivations (
+  id      INTEGER PRIMARY KEY,
+  content TEXT NOT NULL UNIQUE
+) STRICT;
+
 CREATE TABLE records (
   id               INTEGER PRIMARY KEY,
   kind             TEXT NOT NULL,         -- license | penalty | dishonest
@@ -99,13 +106,12 @@ CREATE TABLE records (
   publicity_start  TEXT NOT NULL,
   earliest_repair  TEXT,
   publicity_until  TEXT NOT NULL,         -- last day published, inclusive
-  derivation       TEXT NOT NULL,         -- JSON: each derived value with its rule id and why
+  derivation_id    INTEGER NOT NULL REFERENCES derivations (id),  -- the rules behind the derived values
   published_on     TEXT,
   withdrawn_on     TEXT,
   archived         INTEGER NOT NULL DEFAULT 0 CHECK (archived IN (0, 1)),
   version          INTEGER NOT NULL DEFAULT 1,
   data             TEXT NOT NULL,         -- JSON: every field by its standard code, normalised
-  data_hash        TEXT NOT NULL,         -- SHA-256 (hex) of data
   batch_id         INTEGER NOT NULL REFERENCES import_batches (id),  -- the last change's batch
   batch_line       INTEGER,               -- its line in that batch's input
   created_at       TEXT NOT NULL,

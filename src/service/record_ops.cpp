@@ -35,7 +35,9 @@ struct StoredRecord {
 };
 
 StoredRecord load_record(store::Db& db, int64_t id) {
-  auto s = db.prepare("SELECT * FROM records WHERE id = ?");
+  auto s = db.prepare(
+      "SELECT records.*, derivations.content AS derivation FROM records "
+      "JOIN derivations ON derivations.id = records.derivation_id WHERE records.id = ?");
   s.bind(1, id);
   if (!s.step())
     fail(ErrorCode::not_found, fmt::format("no record {}", id),

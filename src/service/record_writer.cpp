@@ -11,9 +11,9 @@ namespace {
 constexpr const char* kRecordColumns =
     "authority_uscc, document_number, authority, source_dept_uscc, source_dept, subject_name, "
     "subject_type, uscc, id_type, id_number, legal_rep, decided_on, severity, severity_rule, "
-    "disclosure, publish, publicity_start, earliest_repair, publicity_until, derivation, data, "
-    "data_hash, batch_id, batch_line, updated_at";
-constexpr int kBoundColumns = 25;
+    "disclosure, publish, publicity_start, earliest_repair, publicity_until, derivation_id, data, "
+    "batch_id, batch_line, updated_at";
+constexpr int kBoundColumns = 24;
 
 std::string insert_sql() {
   std::string params = "?";
@@ -32,9 +32,9 @@ std::string update_sql() {
          "source_dept_uscc = ?4, source_dept = ?5, subject_name = ?6, subject_type = ?7, "
          "uscc = ?8, id_type = ?9, id_number = ?10, legal_rep = ?11, decided_on = ?12, "
          "severity = ?13, severity_rule = ?14, disclosure = ?15, publish = ?16, "
-         "publicity_start = ?17, earliest_repair = ?18, publicity_until = ?19, derivation = ?20, "
-         "data = ?21, data_hash = ?22, batch_id = ?23, batch_line = ?24, updated_at = ?25, "
-         "version = version + 1 WHERE id = ?26";
+         "publicity_start = ?17, earliest_repair = ?18, publicity_until = ?19, "
+         "derivation_id = ?20, data = ?21, batch_id = ?22, batch_line = ?23, updated_at = ?24, "
+         "version = version + 1 WHERE id = ?25";
 }
 
 // The previous version, derived values included, in one statement.
@@ -44,7 +44,8 @@ constexpr const char* kKeepVersion =
     "SELECT id, version, data, json_object('status', status, 'severity', severity, "
     "'severity_rule', severity_rule, 'disclosure', disclosure, 'publish', publish, "
     "'publicity_start', publicity_start, 'earliest_repair', earliest_repair, "
-    "'publicity_until', publicity_until, 'derivation', json(derivation), 'subject_type', "
+    "'publicity_until', publicity_until, 'derivation', "
+    "json((SELECT content FROM derivations WHERE id = derivation_id)), 'subject_type', "
     "subject_type, 'under_repair', under_repair, 'disputed', disputed, 'archived', archived, "
     "'published_on', published_on, 'withdrawn_on', withdrawn_on, 'batch_id', batch_id, "
     "'batch_line', batch_line, 'updated_at', updated_at), ?, ?, ?, ?, ? FROM records WHERE id = ?";
@@ -56,10 +57,6 @@ std::string duplicate_of(int64_t line) {
 
 }  // namespace
 
-std::string data_hash(std::string_view data) {
-  return crypto::sha256_hex(data);
-}
-
 RecordWriter::RecordWriter(store::Db& db, const domain::KindSpec& spec, ChangeInfo info)
     : db_(db),
       spec_(spec),
@@ -67,10 +64,12 @@ RecordWriter::RecordWriter(store::Db& db, const domain::KindSpec& spec, ChangeIn
       kind_(domain::to_string(spec.kind)),
       insert_(db, insert_sql()),
       find_(db,
-            "SELECT id, data_hash, source_dept_uscc, status, version, batch_id, batch_line "
+            "SELECT id, data, source_dept_uscc, status, version, batch_id, batch_line "
             "FROM records WHERE kind = ? AND authority_uscc = ? AND document_number = ?"),
       update_(db, update_sql()),
       version_(db, kKeepVersion),
+      add_derivation_(db, "INSERT INTO derivations (content) VALUES (?) ON CONFLICT DO NOTHING"),
+      find_derivation_(db, "SELECT id FROM derivations WHERE content = ?"),
       stage_(db,
              "INSERT INTO staged_rows (batch_id, seq, file, line, natural_key, record_id, data) "
              "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (batch_id, natural_key) DO NOTHING"),
@@ -82,15 +81,28 @@ RecordWriter::RecordWriter(store::Db& db, const domain::KindSpec& spec, ChangeIn
 void RecordWriter::prepare_data(const domain::ValidatedRow& row) {
   data_.clear();
   domain::append_canonical_data(spec_, row, data_);
-  hash_ = sha_.hex_digest_of(data_);
   derivation_.clear();
   domain::append_derivation(row, derivation_);
+  derivation_id_ = derivation_id(derivation_);
   key_ = domain::natural_key(spec_, row);
+}
+
+int64_t RecordWriter::derivation_id(const std::string& content) {
+  auto known = derivation_ids_.find(content);
+  if (known != derivation_ids_.end()) return known->second;
+  add_derivation_.reset();
+  add_derivation_.bind(1, content).run();
+  find_derivation_.reset();
+  find_derivation_.bind(1, content);
+  find_derivation_.step();
+  int64_t id = find_derivation_.column_int64(0);
+  find_derivation_.reset();
+  return derivation_ids_[content] = id;
 }
 
 void RecordWriter::bind_columns(store::Stmt& s, const domain::ValidatedRow& row) {
   using domain::Role;
-  // The row, data_, hash_ and derivation_ outlive the statement's step: bound without copies.
+  // The row and data_ outlive the statement's step: bound without copies.
   auto text = [&](int index, Role role) {
     const std::string& v = row.value(spec_, role);
     if (v.empty())
@@ -128,11 +140,10 @@ void RecordWriter::bind_columns(store::Stmt& s, const domain::ValidatedRow& row)
   else
     s.bind_null(18);
   s.bind(19, row.dates.end.iso())
-      .bind_static(20, derivation_)
+      .bind(20, derivation_id_)
       .bind_static(21, data_)
-      .bind_static(22, hash_)
-      .bind(23, info_.batch_id)
-      .bind_static(25, info_.now);
+      .bind(22, info_.batch_id)
+      .bind_static(24, info_.now);
 }
 
 std::optional<ExistingRecord> RecordWriter::find(const std::string& authority_uscc,
@@ -174,7 +185,7 @@ std::optional<std::string> RecordWriter::refusal(const ExistingRecord& existing,
 int64_t RecordWriter::insert(const domain::ValidatedRow& row, int64_t line) {
   insert_.reset();
   bind_columns(insert_, row);
-  insert_.bind(24, line).bind(26, info_.now).bind(27, kind_);
+  insert_.bind(23, line).bind(25, info_.now).bind(26, kind_);
   insert_.run();
   return db_.changes() > 0 ? db_.last_insert_rowid() : 0;
 }
@@ -190,7 +201,7 @@ void RecordWriter::update(int64_t record_id, const domain::ValidatedRow& row,
   keep_version(record_id);
   update_.reset();
   bind_columns(update_, row);
-  update_.bind(24, line).bind(26, record_id).run();
+  update_.bind(23, line).bind(25, record_id).run();
 }
 
 ApplyResult RecordWriter::commit(const domain::ValidatedRow& row, int64_t line) {
@@ -205,7 +216,7 @@ ApplyResult RecordWriter::commit(const domain::ValidatedRow& row, int64_t line) 
     if (auto first = staged_line(key_))
       return {Outcome::rejected, existing->id, duplicate_of(*first)};
   }
-  if (existing->data_hash == hash_) {
+  if (existing->data == data_) {
     if (track_unchanged_) {
       stage_.reset();
       stage_.bind(1, info_.batch_id).bind(2, ++staged_seq_).bind(3, "").bind(4, line);
@@ -236,7 +247,7 @@ ApplyResult RecordWriter::stage(const domain::ValidatedRow& row, const std::stri
   if (db_.changes() == 0)
     return {Outcome::rejected, 0, duplicate_of(staged_line(key_).value_or(0))};
   if (!existing) return {Outcome::inserted, 0, {}};
-  return {existing->data_hash == hash_ ? Outcome::unchanged : Outcome::updated, existing->id, {}};
+  return {existing->data == data_ ? Outcome::unchanged : Outcome::updated, existing->id, {}};
 }
 
 void RecordWriter::amend(int64_t record_id, const domain::ValidatedRow& row) {

@@ -3,10 +3,10 @@
 // prepared once per batch and reused for every row; the caller holds the write transaction.
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 #include "domain/row_validation.hpp"
 #include "store/sqlite.hpp"
-#include "util/crypto.hpp"
 
 namespace credit::service {
 
@@ -20,7 +20,7 @@ struct ApplyResult {
 
 struct ExistingRecord {
   int64_t id = 0;
-  std::string data_hash, source_dept_uscc, status;
+  std::string data, source_dept_uscc, status;
   int64_t version = 0, batch_id = 0;
   std::optional<int64_t> batch_line;
 };
@@ -62,6 +62,7 @@ class RecordWriter {
   int64_t insert(const domain::ValidatedRow& row, int64_t line);
   void update(int64_t record_id, const domain::ValidatedRow& row, std::optional<int64_t> line);
   void bind_columns(store::Stmt& stmt, const domain::ValidatedRow& row);
+  int64_t derivation_id(const std::string& content);
   std::optional<int64_t> staged_line(const std::string& key);
   std::optional<std::string> refusal(const ExistingRecord& existing,
                                      const domain::ValidatedRow& row);
@@ -70,14 +71,15 @@ class RecordWriter {
   const domain::KindSpec& spec_;
   ChangeInfo info_;
   std::string kind_;
-  std::string data_, hash_, derivation_, key_;
-  crypto::Sha256 sha_;
+  std::string data_, derivation_, key_;
+  int64_t derivation_id_ = 0;
+  std::unordered_map<std::string, int64_t> derivation_ids_;  // a batch reuses a few hundred
   int64_t staged_seq_ = 0;
   bool track_unchanged_ = true;
-  store::Stmt insert_, find_, update_, version_, stage_, staged_line_, revoke_;
+  store::Stmt insert_, find_, update_, version_, add_derivation_, find_derivation_, stage_,
+      staged_line_, revoke_;
 };
 
 // The SHA-256 (hex) of a record's canonical data.
-std::string data_hash(std::string_view data);
 
 }  // namespace credit::service

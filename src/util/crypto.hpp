@@ -1,5 +1,6 @@
 #pragma once
-// Hashing, MACs, randomness and signatures, all from libsodium.
+// Hashing, MACs, randomness and signatures: libsodium for everything small (it starts in
+// microseconds); OpenSSL for streaming SHA-256 of large inputs (CPU SHA extensions).
 #include <cstdint>
 #include <optional>
 #include <string>
