@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One script for a fresh Debian 12 machine:
 #   ./setup.sh demo   install dependencies, build, create a demo store with sample data, run the main job
-#   ./setup.sh test   install dependencies, build (release and ASan+UBSan), run the whole test suite
+#   ./setup.sh test   install dependencies, build (release, ASan+UBSan, libFuzzer), run the whole test suite
 #   ./setup.sh deps   only install the Debian packages
 #   ./setup.sh build  only build build/credit (release)
 set -euo pipefail
@@ -12,6 +12,7 @@ PACKAGES=(
   g++ cmake ninja-build pkg-config git python3 sqlite3 groff-base
   libcli11-dev libfmt-dev nlohmann-json3-dev libsqlite3-dev libssl-dev libcurl4-openssl-dev
   libcpp-httplib-dev libsodium-dev libcsv-dev doctest-dev openssl
+  clang libclang-rt-14-dev
 )
 
 install_deps() {
@@ -27,12 +28,17 @@ install_deps() {
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
 }
 
-build() {  # build DIR BUILD_TYPE [extra cmake args]
-  local dir=$1 type=$2
+build() {  # build DIR BUILD_TYPE [extra cmake args] [-- targets]
+  local dir=$1 type=$2 targets=()
   shift 2
-  echo "==> building $dir ($type $*)"
-  cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE="$type" "$@" >/dev/null
-  cmake --build "$dir" -j"$JOBS"
+  local args=()
+  while (($#)); do
+    if [[ $1 == -- ]]; then shift; targets=("$@"); break; fi
+    args+=("$1"); shift
+  done
+  echo "==> building $dir ($type ${args[*]})"
+  cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE="$type" "${args[@]}" >/dev/null
+  cmake --build "$dir" -j"$JOBS" ${targets:+--target "${targets[@]}"}
 }
 
 run_tests() {
@@ -43,6 +49,10 @@ run_tests() {
   echo "==> tests (ASan + UBSan)"
   (cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --output-on-failure -j"$JOBS")
+  # libFuzzer needs clang: a short run of each parser's fuzz target from its seed corpus.
+  CC=clang CXX=clang++ build build-fuzz Debug -DCREDIT_FUZZ=ON -- fuzz_table fuzz_encoding fuzz_validator
+  echo "==> fuzz (libFuzzer + ASan, 20,000 runs each)"
+  (cd build-fuzz && ctest --output-on-failure -R '^fuzz\.')
 }
 
 case "${1:-}" in
