@@ -1,8 +1,20 @@
 #include "support.hpp"
 
+#include <doctest/doctest.h>
+
+#include <fstream>
 #include <random>
+#include <sstream>
 
 namespace credit::test {
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  REQUIRE_MESSAGE(in.good(), "cannot open " << path);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
 
 TempDir::TempDir() {
   std::random_device rd;

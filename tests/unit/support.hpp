@@ -8,7 +8,14 @@
 #include "store/store.hpp"
 #include "util/clock.hpp"
 
+#ifndef CREDIT_SOURCE_DIR
+#define CREDIT_SOURCE_DIR "."
+#endif
+
 namespace credit::test {
+
+// A whole file, for tests that read the project's own data (share/…); fails the test if missing.
+std::string read_text(const std::string& path);
 
 class TempDir {
  public:

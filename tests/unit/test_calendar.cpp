@@ -7,22 +7,12 @@
 #include <string>
 
 #include "domain/calendar.hpp"
-
-#ifndef CREDIT_SOURCE_DIR
-#define CREDIT_SOURCE_DIR "."
-#endif
+#include "support.hpp"
 
 using namespace credit::domain;
+using credit::test::read_text;
 
 namespace {
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  REQUIRE_MESSAGE(in.good(), "cannot open " << path);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 Date ymd(int y, int m, int d) {
   return *Date::from_ymd(y, m, d);

@@ -10,22 +10,12 @@
 
 #include "domain/identifiers.hpp"
 #include "domain/policy.hpp"
-
-#ifndef CREDIT_SOURCE_DIR
-#define CREDIT_SOURCE_DIR "."
-#endif
+#include "support.hpp"
 
 using namespace credit::domain;
+using credit::test::read_text;
 
 namespace {
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  REQUIRE_MESSAGE(in.good(), "cannot open " << path);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 std::string policy_text(const std::string& id) {
   return read_text(std::string(CREDIT_SOURCE_DIR) + "/share/policy/" + id + ".json");
