@@ -29,6 +29,8 @@ _credit() {
       "/record/show") path="$path/$w" ;;
       "/record/amend") path="$path/$w" ;;
       "/record/revoke") path="$path/$w" ;;
+      "/publish") path="$path/$w" ;;
+      "/purge-expired") path="$path/$w" ;;
       "/calendar") path="$path/$w" ;;
       "/calendar/show") path="$path/$w" ;;
       "/calendar/load") path="$path/$w" ;;
@@ -70,6 +72,12 @@ _credit() {
     "/record/amend":--set) return ;;
     "/record/amend":--reason) return ;;
     "/record/revoke":--reason) return ;;
+    "/publish":--out) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    "/publish":--to) return ;;
+    "/publish":--portal-cacert) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    "/publish":--attempts) return ;;
+    "/publish":--timeout) return ;;
+    "/publish":--retry-delay) return ;;
     "/audit/export":--since) COMPREPLY=($(compgen -W "DATE TIME" -- "$cur")); return ;;
     "/audit/export":--until) COMPREPLY=($(compgen -W "DATE TIME" -- "$cur")); return ;;
     "/audit/export":--actor) return ;;
@@ -88,7 +96,7 @@ _credit() {
     "/serve":--threads) return ;;
   esac
   case "$path" in
-    "") subs="init migrate user whoami policy import record calendar audit serve"; opts="--store --token --token-file --cacert --format --quiet -q --verbose -v --config --version" ;;
+    "") subs="init migrate user whoami policy import record publish purge-expired calendar audit serve"; opts="--store --token --token-file --cacert --format --quiet -q --verbose -v --config --version" ;;
     "/init") subs=""; opts="--admin" ;;
     "/migrate") subs=""; opts="--dry-run" ;;
     "/user") subs="add list disable enable token"; opts="" ;;
@@ -113,6 +121,8 @@ _credit() {
     "/record/show") subs=""; opts="" ;;
     "/record/amend") subs=""; opts="--set --reason" ;;
     "/record/revoke") subs=""; opts="--reason" ;;
+    "/publish") subs=""; opts="--out --to --portal-cacert --full --dry-run --attempts --timeout --retry-delay" ;;
+    "/purge-expired") subs=""; opts="--dry-run" ;;
     "/calendar") subs="show load"; opts="" ;;
     "/calendar/show") subs=""; opts="" ;;
     "/calendar/load") subs=""; opts="" ;;

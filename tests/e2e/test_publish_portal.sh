@@ -112,7 +112,7 @@ N=$(due)
 faults '{"delay": 3, "count": 1}'
 push --timeout 1 --attempts 3 --verbose
 expect_rc 0 "timeout, then accepted"
-expect_err "attempt 1: .*[Tt]imeout" "the first attempt timed out"
+expect_err "attempt 1: .*(timed out|[Tt]imeout)" "the first attempt timed out"
 expect_eq "$(json_get .published <<<"$OUT")" "$N" "published once"
 TOTAL=$((TOTAL + N))
 
