@@ -93,7 +93,7 @@ bench() {  # bench LABEL TARGET_MS [hyperfine options] COMMAND
   hyperfine --style none --runs "$RUNS" --export-json "$DIR/$label.json" "$@" >/dev/null 2>&1 ||
     { echo "$label failed" >&2; hyperfine --runs 1 "$@"; exit 1; }
   local ms
-  ms=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][0]; print(f"{r["mean"]*1000:.1f} ± {r["stddev"]*1000:.1f}")' "$DIR/$label.json")
+  ms=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][0]; print("%.1f ± %.1f" % (r["mean"] * 1000, r["stddev"] * 1000))' "$DIR/$label.json")
   results+=("$(printf '%-44s %14s ms   target %s' "$label" "$ms" "$target")")
 }
 

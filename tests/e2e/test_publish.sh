@@ -255,6 +255,38 @@ expect_eq "$(q "select count(*) from records where portal_version is not null an
 expect_eq "$(q "select count(*) from records where status = 'published' and portal_version is null")" "0" "and everything published"
 for d in rel2/release-*; do digests_ok "$d" || fail "digests of $d"; done
 
+# --- dishonest-list entries: their listing ends by purge-expired, counted apart ---
+SAVED_NOW=$CREDIT_NOW
+export CREDIT_STORE=list.db CREDIT_NOW=2025-11-03T10:00:00+08:00
+mkdir lrel
+new_store list.db ladmin.token
+add_user list.db ladmin.token lop operator $DEPT
+add_user list.db ladmin.token lrev reviewer $DEPT
+add_user list.db ladmin.token lpub publisher
+credit import authorize --kind dishonest --until 2099-12-31 --token-file lrev.token -q
+credit generate sample --kind dishonest --rows 12 --seed 5 --dept $DEPT --decided-from 2025-03-01 \
+  --decided-to 2025-10-31 >list.csv
+credit import list.csv --kind dishonest --token-file lop.token -q
+credit publish --out lrel --token-file lpub.token -q
+ql() { sqlite3 list.db "$1"; }
+LISTED=$(ql "select count(*) from records where kind = 'dishonest' and status = 'published'")
+[[ $LISTED -gt 0 ]] && pass || fail "listings published ($LISTED)"
+END=$(ql "select max(publicity_until) from records where status = 'published'")
+MID=$(ql "select publicity_until from records where status = 'published' order by publicity_until limit 1 offset 5")
+DUE=$(ql "select count(*) from records where status = 'published' and publicity_until < '$MID'")
+[[ $DUE -gt 0 && $DUE -lt $LISTED ]] && pass || fail "some listings end before $MID ($DUE of $LISTED)"
+run env CREDIT_NOW="${MID}T00:30:00+08:00" "$CREDIT_BIN" purge-expired --token-file lpub.token --format json
+expect_rc 0 "purge-expired ends listings"
+expect_eq "$(json_get .listings_ended <<<"$OUT")" "$DUE" "the listings ended before $MID"
+expect_eq "$(json_get .expired <<<"$OUT")" "0" "listings are not counted as expired"
+expect_eq "$(ql "select count(*) from record_versions where change = 'listing_end'")" "$DUE" "one history row each"
+expect_eq "$(ql "select count(*) from records where status = 'expired' and archived = 1")" "$DUE" "archived, not deleted"
+run env CREDIT_NOW="${MID}T01:00:00+08:00" "$CREDIT_BIN" publish --out lrel --token-file lpub.token --format json
+expect_eq "$(json_get .withdrawn <<<"$OUT")" "$DUE" "the next release withdraws them"
+run env CREDIT_NOW="$(date -d "$END + 1 day" +%F)T00:30:00+08:00" "$CREDIT_BIN" purge-expired --token-file lpub.token -q --format json
+expect_eq "$(json_get .listings_ended <<<"$OUT")" "$((LISTED - DUE))" "the rest end after the last day"
+export CREDIT_STORE=s.db CREDIT_NOW=$SAVED_NOW
+
 # --- audit: one entry per run, the chain intact ---
 expect_eq "$(q "select count(*) from audit_log where action = 'purge.expired' and outcome = 'ok'")" "6" "one entry per purge run"
 P=$(q "select params from audit_log where action = 'purge.expired' and json_extract(params, '$.expired') > 0 order by seq desc limit 1")
