@@ -17,7 +17,8 @@ std::string counts_text(const Json& r) {
   std::string text = fmt::format("{} published", r["published"].get<int64_t>());
   std::vector<std::string> parts;
   for (const char* key : {"new", "amended", "unchanged"})
-    if (r.value(key, int64_t{0}) > 0) parts.push_back(fmt::format("{} {}", r[key].get<int64_t>(), key));
+    if (r.value(key, int64_t{0}) > 0)
+      parts.push_back(fmt::format("{} {}", r[key].get<int64_t>(), key));
   if (!parts.empty()) text += " (" + fmt::format("{}", fmt::join(parts, ", ")) + ")";
   return text + fmt::format(", {} withdrawn", r["withdrawn"].get<int64_t>());
 }
@@ -57,9 +58,8 @@ void render_result(Context& ctx, const Json& r) {
   if (ctx.out().format() != io::Format::table) return ctx.out().object(r);
   if (r["releases"].empty()) return ctx.out().say("nothing to publish or withdraw");
   for (const auto& rel : r["releases"]) {
-    std::string what = rel["already_delivered"].get<bool>()
-                           ? "was delivered by another run"
-                           : counts_text(rel);
+    std::string what =
+        rel["already_delivered"].get<bool>() ? "was delivered by another run" : counts_text(rel);
     ctx.out().say(fmt::format("release {}{} → {}: {}", rel["sequence"].get<int64_t>(),
                               rel["resend"].get<bool>() ? " (sent again)" : "",
                               rel["delivered_to"].get<std::string>(), what));
@@ -138,7 +138,8 @@ extern const CommandDef cmd_publish{
      {"credit publish --out /srv/portal/inbox --quiet", "The hourly run, into the portal's inbox"},
      {"credit publish --to https://portal.example.gov.cn/api/releases --portal-cacert ca.pem",
       "Push the release to the portal over HTTPS"},
-     {"credit publish --full --out /srv/portal/inbox", "A complete snapshot, e.g. for a new portal"},
+     {"credit publish --full --out /srv/portal/inbox",
+      "A complete snapshot, e.g. for a new portal"},
      {"CREDIT_STORE=/var/lib/credit/store.db CREDIT_TOKEN_FILE=/etc/credit/publisher.token credit "
       "publish --out /srv/portal/inbox --quiet",
       "As in share/credit/cron/credit"}},

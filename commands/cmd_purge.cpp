@@ -17,11 +17,11 @@ void setup(CLI::App& app, Context& ctx) {
   app.callback([&ctx, dry_run] {
     Json r = ctx.call("purge.expired", {{"dry_run", *dry_run}});
     if (ctx.out().format() != io::Format::table) return ctx.out().object(r);
-    ctx.out().say(fmt::format("{}purge-expired {}: {} expired, {} listings ended, {} repairs "
-                              "finalised",
-                              *dry_run ? "dry run: " : "", r["today"].get<std::string>(),
-                              r["expired"].get<int64_t>(), r["listings_ended"].get<int64_t>(),
-                              r["repairs_finalised"].get<int64_t>()));
+    ctx.out().say(fmt::format(
+        "{}purge-expired {}: {} expired, {} listings ended, {} repairs "
+        "finalised",
+        *dry_run ? "dry run: " : "", r["today"].get<std::string>(), r["expired"].get<int64_t>(),
+        r["listings_ended"].get<int64_t>(), r["repairs_finalised"].get<int64_t>()));
   });
 }
 
@@ -47,8 +47,7 @@ extern const CommandDef cmd_purge{
     "share/credit/cron/credit are examples for the scheduler.",
     {{"credit purge-expired --dry-run", "How many records are due today"},
      {"credit purge-expired --quiet", "The nightly run (silent unless something is wrong)"},
-     {"CREDIT_NOW=2027-01-01 credit purge-expired --dry-run",
-      "What will be due on a later day"}},
+     {"CREDIT_NOW=2027-01-01 credit purge-expired --dry-run", "What will be due on a later day"}},
     setup};
 
 }  // namespace credit::cli

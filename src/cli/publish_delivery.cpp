@@ -24,7 +24,8 @@ struct Received {
   std::string manifest_sha256;
 };
 
-void check_digests(const Json& expected, const std::map<std::string, io::ReleaseDir::Written>& got) {
+void check_digests(const Json& expected,
+                   const std::map<std::string, io::ReleaseDir::Written>& got) {
   for (const auto& f : expected) {
     const std::string name = f["name"].get<std::string>();
     auto it = got.find(name);
@@ -54,10 +55,10 @@ std::optional<Received> receive(Context& ctx, io::ReleaseDir& dir, bool full) {
 // The portal's answer acknowledges the release when it is 2xx and, if it names a sequence, names
 // this one.
 void require_acknowledgement(const net::PostOutcome& p, const std::string& url, int64_t sequence) {
-  const std::string pending =
-      fmt::format("release {} stays pending: the next `credit publish` sends it again under the "
-                  "same Idempotency-Key",
-                  sequence);
+  const std::string pending = fmt::format(
+      "release {} stays pending: the next `credit publish` sends it again under the "
+      "same Idempotency-Key",
+      sequence);
   if (!p.accepted) {
     std::string body = p.body.substr(0, p.body.find('\n')).substr(0, 200);
     throw Error(ErrorCode::delivery_failed,
@@ -91,8 +92,8 @@ std::string post_release(Context& ctx, const PublishOptions& o, io::ReleaseDir& 
       {"manifest", kManifestFile, dir.temp_path(kManifestFile), "application/json"});
   for (const auto& f : r.prepared["files"]) {
     const std::string name = f["name"].get<std::string>();
-    request.parts.push_back({name.substr(0, name.find('.')), name, dir.temp_path(name),
-                             "application/x-ndjson"});
+    request.parts.push_back(
+        {name.substr(0, name.find('.')), name, dir.temp_path(name), "application/x-ndjson"});
   }
   request.max_attempts = o.attempts;
   request.timeout_ms = static_cast<long>(o.timeout_seconds * 1000);
@@ -128,9 +129,9 @@ std::optional<Json> deliver_one(Context& ctx, const PublishOptions& o) {
 }
 
 Json combine(const Json& releases) {
-  Json total = {{"sequence", nullptr}, {"published", 0},  {"withdrawn", 0},
-                {"new", 0},            {"amended", 0},    {"unchanged", 0},
-                {"late", 0},           {"late_records", Json::array()}};
+  Json total = {
+      {"sequence", nullptr}, {"published", 0}, {"withdrawn", 0}, {"new", 0},
+      {"amended", 0},        {"unchanged", 0}, {"late", 0},      {"late_records", Json::array()}};
   for (const auto& r : releases) {
     total["sequence"] = r["sequence"];
     for (const char* key : {"published", "withdrawn", "new", "amended", "unchanged", "late"})

@@ -58,8 +58,8 @@ ReleaseDir::~ReleaseDir() {
 }
 
 void ReleaseDir::failed(const std::string& what) const {
-  throw Error(ErrorCode::internal, fmt::format("{} in '{}' failed: {}", what, temp_,
-                                               std::strerror(errno)),
+  throw Error(ErrorCode::internal,
+              fmt::format("{} in '{}' failed: {}", what, temp_, std::strerror(errno)),
               "check the free space and permissions of the directory");
 }
 
@@ -137,8 +137,7 @@ bool ReleaseDir::commit(const std::string& name, const std::string& same_file) {
   const std::string there = target + "/" + same_file;
   if (file_exists(there) && read_text_file(there) == read_text_file(temp_path(same_file)))
     return false;
-  fail(ErrorCode::conflict,
-       fmt::format("'{}' exists already and holds another release", target),
+  fail(ErrorCode::conflict, fmt::format("'{}' exists already and holds another release", target),
        "each store numbers its releases from 1: give each store its own --out directory, or "
        "move the old directory away");
 }

@@ -51,8 +51,8 @@ typedef struct credit_post_part {
 } credit_post_part;
 
 typedef struct credit_post_request {
-  const char* url;            /* https:// only; TLS verification is always on */
-  const char* cacert;         /* PEM file of the CA that signed the receiver's certificate, or NULL */
+  const char* url;    /* https:// only; TLS verification is always on */
+  const char* cacert; /* PEM file of the CA that signed the receiver's certificate, or NULL */
   const char* const* headers; /* "Name: value" lines, e.g. "Idempotency-Key: 42" */
   size_t header_count;
   const credit_post_part* parts;

@@ -37,9 +37,9 @@ struct Candidate {
 };
 
 Candidate read_candidate(const store::Stmt& s) {
-  return {s.column_int64(0),   s.column_int64(1),      s.column_optional_int64(2),
-          s.column_text(3),    s.column_text(5),       s.column_text(6),
-          s.column_text(7),    s.column_int64(4) != 0, s.column_int64(8) != 0};
+  return {s.column_int64(0), s.column_int64(1),      s.column_optional_int64(2),
+          s.column_text(3),  s.column_text(5),       s.column_text(6),
+          s.column_text(7),  s.column_int64(4) != 0, s.column_int64(8) != 0};
 }
 
 struct Item {
@@ -125,16 +125,16 @@ class DueFinder {
           fmt::format("SELECT {} FROM records WHERE id > ? AND id <= ?", kCandidateColumns));
       fresh.bind(1, from.records).bind(2, due.upto.records);
       visit(std::move(fresh));
-      auto changed = db.prepare(fmt::format(
-          "SELECT {} FROM records WHERE id IN (SELECT record_id FROM record_versions "
-          "WHERE id > ? AND id <= ?) AND id <= ?",
-          kCandidateColumns));
+      auto changed = db.prepare(
+          fmt::format("SELECT {} FROM records WHERE id IN (SELECT record_id FROM record_versions "
+                      "WHERE id > ? AND id <= ?) AND id <= ?",
+                      kCandidateColumns));
       changed.bind(1, from.versions).bind(2, due.upto.versions).bind(3, from.records);
       visit(std::move(changed));
-      auto ended = db.prepare(fmt::format(
-          "SELECT {} FROM records WHERE status = 'published' AND publicity_until < ? "
-          "AND portal_version IS NOT NULL",
-          kCandidateColumns));
+      auto ended = db.prepare(
+          fmt::format("SELECT {} FROM records WHERE status = 'published' AND publicity_until < ? "
+                      "AND portal_version IS NOT NULL",
+                      kCandidateColumns));
       ended.bind(1, today_);
       visit(std::move(ended));
     }
@@ -260,7 +260,8 @@ Json publish_plan(ActionContext& ctx) {
   result.update(counts.to_json());
   result["pending"] = pending ? pending_json(db, *pending) : Json();
   result["warnings"] = due.warnings;
-  ctx.audit.params = {{"full", full}, {"published", counts.fresh + counts.amended + counts.snapshot},
+  ctx.audit.params = {{"full", full},
+                      {"published", counts.fresh + counts.amended + counts.snapshot},
                       {"withdrawn", counts.withdrawn}};
   return result;
 }
@@ -412,8 +413,12 @@ Json publish_confirm(ActionContext& ctx) {
   count.bind(1, sequence).run();
   if (header.status == "delivered") {
     ctx.audit.reason = "already delivered";
-    return {{"sequence", sequence}, {"already_delivered", true}, {"published", 0},
-            {"withdrawn", 0},       {"late", 0},                 {"late_records", Json::array()}};
+    return {{"sequence", sequence},
+            {"already_delivered", true},
+            {"published", 0},
+            {"withdrawn", 0},
+            {"late", 0},
+            {"late_records", Json::array()}};
   }
   const std::string on = today(ctx).iso();
   Counts counts;
@@ -424,7 +429,7 @@ Json publish_confirm(ActionContext& ctx) {
   DeliveryWriter writer(db, on);
   while (items.step()) {
     Item item{items.column_int64(0), items.column_int64(1), items.column_view(2) == "upsert",
-              items.column_text(3), std::nullopt, items.column_text(5)};
+              items.column_text(3),  std::nullopt,          items.column_text(5)};
     if (auto d = items.column_optional_text(4)) item.deadline = Date::parse_iso(*d);
     writer.apply(item);
     counts.add(item, on);
@@ -443,8 +448,10 @@ Json publish_confirm(ActionContext& ctx) {
   mark.bind(6, counts.late).bind(7, sequence).run();
   Json result = {{"sequence", sequence}, {"already_delivered", false}, {"published_on", on}};
   result.update(counts.to_json());
-  ctx.audit.params = {{"sequence", sequence},      {"delivered_to", target},
-                      {"published", result["published"]}, {"withdrawn", counts.withdrawn},
+  ctx.audit.params = {{"sequence", sequence},
+                      {"delivered_to", target},
+                      {"published", result["published"]},
+                      {"withdrawn", counts.withdrawn},
                       {"late", counts.late}};
   return result;
 }

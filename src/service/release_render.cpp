@@ -48,9 +48,7 @@ std::string line_text(const Json& line) {
 
 class FileHasher {
  public:
-  FileHasher(std::string name, const LineSink& sink) : sink_(sink) {
-    file_.name = std::move(name);
-  }
+  FileHasher(std::string name, const LineSink& sink) : sink_(sink) { file_.name = std::move(name); }
   void add(const std::string& line) {
     sink_(file_.name, line);
     sha_.update(line);
@@ -76,9 +74,8 @@ Json upsert_line(const store::Stmt& s, const domain::MaskingRules& masking) {
   const domain::KindSpec& spec = io::shipped_kind_spec(*kind);
   const auto subject = domain::parse_subject_type(s.column_view(5));
   if (!subject)
-    fail(ErrorCode::integrity,
-         fmt::format("record {} version {} has no subject type", s.column_int64(0),
-                     s.column_int64(1)));
+    fail(ErrorCode::integrity, fmt::format("record {} version {} has no subject type",
+                                           s.column_int64(0), s.column_int64(1)));
   const auto values = domain::field_values_from_data(spec, s.column_view(4));
   Json fields = Json::object();
   for (size_t f = 0; f < spec.fields.size(); ++f)
@@ -125,8 +122,8 @@ ReleaseHeader load_release_header(store::Db& db, int64_t sequence) {
   if (!s.step())
     fail(ErrorCode::not_found, fmt::format("no release {}", sequence),
          "the store's releases are numbered from 1 without gaps");
-  return {sequence,          s.column_text(0),      s.column_text(1),      s.column_text(2),
-          s.column_text(3),  s.column_int64(4),     s.column_int64(5),     s.column_int64(6)};
+  return {sequence,         s.column_text(0),  s.column_text(1),  s.column_text(2),
+          s.column_text(3), s.column_int64(4), s.column_int64(5), s.column_int64(6)};
 }
 
 domain::MaskingRules release_masking(store::Db& db, int64_t policy_id) {
@@ -135,7 +132,8 @@ domain::MaskingRules release_masking(store::Db& db, int64_t policy_id) {
   auto s = db.prepare("SELECT content FROM policy_profiles WHERE id = ?");
   s.bind(1, policy_id);
   if (!s.step())
-    fail(ErrorCode::integrity, fmt::format("the policy version {} of a release is missing", policy_id));
+    fail(ErrorCode::integrity,
+         fmt::format("the policy version {} of a release is missing", policy_id));
   return domain::parse_policy(s.column_view(0)).masking;
 }
 
@@ -174,7 +172,8 @@ std::string manifest_text(store::Db& db, const ReleaseHeader& h,
   auto s = db.prepare("SELECT name, sha256 FROM policy_profiles WHERE id = ?");
   s.bind(1, h.policy_id);
   if (!s.step())
-    fail(ErrorCode::integrity, fmt::format("the policy version {} of a release is missing", h.policy_id));
+    fail(ErrorCode::integrity,
+         fmt::format("the policy version {} of a release is missing", h.policy_id));
   Json manifest = {
       {"format", kReleaseFormat},
       {"sequence", h.sequence},

@@ -24,7 +24,8 @@ TEST_CASE("public_field_value: the public data set's masking") {
     return domain::public_field_value(field(code), v, t, rules);
   };
   CHECK(shown("CF_XDR_MC", "张三丰", SubjectType::natural_person) == "张**");
-  CHECK(shown("CF_XDR_MC", "北京甲广告有限公司", SubjectType::legal_person) == "北京甲广告有限公司");
+  CHECK(shown("CF_XDR_MC", "北京甲广告有限公司", SubjectType::legal_person) ==
+        "北京甲广告有限公司");
   CHECK(shown("CF_XDR_ZJHM", "11010519491231002X", SubjectType::natural_person) ==
         "1101**********002X");
   CHECK(shown("CF_FR_ZJHM", "110105195001010039", SubjectType::legal_person) == std::nullopt);
@@ -48,9 +49,7 @@ struct Publisher {
   std::string pub = ts.add_user("pub", "publisher");
   std::vector<Json> rows;
 
-  Publisher() {
-    call("import.authorize", {{"kinds", {"penalty"}}, {"until", "2099-12-31"}}, rev);
-  }
+  Publisher() { call("import.authorize", {{"kinds", {"penalty"}}, {"until", "2099-12-31"}}, rev); }
   Json call(const std::string& action, Json params, const std::string& token,
             const std::string& input = {}) {
     rows.clear();
@@ -88,8 +87,8 @@ struct Publisher {
 TEST_CASE("a release is cut, confirmed, and nothing is published before") {
   Publisher p;
   p.import(40, 1);
-  const int64_t publishable = p.count(
-      "SELECT count(*) FROM records WHERE publish = 1 AND disclosure = 'public'");
+  const int64_t publishable =
+      p.count("SELECT count(*) FROM records WHERE publish = 1 AND disclosure = 'public'");
   REQUIRE(publishable > 0);
   Json plan = p.call("publish.plan", Json::object(), p.pub);
   CHECK(plan["published"] == publishable);
@@ -124,8 +123,8 @@ TEST_CASE("a pending release is sent again identical, even after its records cha
       "SELECT min(id) FROM records WHERE status = 'published' AND subject_type = 'legal_person' "
       "AND json_extract(data, '$.CF_NR_FK') IS NOT NULL");
   auto amend = [&](const char* fine) {
-    p.call("record.amend", {{"record", id}, {"set", {std::string("罚款金额=") + fine}}, {"reason", "更正"}},
-           p.op);
+    p.call("record.amend",
+           {{"record", id}, {"set", {std::string("罚款金额=") + fine}}, {"reason", "更正"}}, p.op);
   };
   amend("7");
   Json cut = p.call("publish.prepare", Json::object(), p.pub);
@@ -176,8 +175,7 @@ TEST_CASE("purge-expired archives due records once, with their history") {
   p.import(30, 5);
   p.call("publish.prepare", Json::object(), p.pub);
   p.call("publish.confirm", {{"sequence", 1}}, p.pub);
-  const int64_t due =
-      p.count("SELECT count(*) FROM records WHERE publicity_until < '2026-08-01'");
+  const int64_t due = p.count("SELECT count(*) FROM records WHERE publicity_until < '2026-08-01'");
   REQUIRE(due > 0);  // the minor ones: three months
   p.ts.clock = Clock::fixed(*parse_timestamp("2026-08-01T01:00:00+08:00"));
   Json dry = p.call("purge.expired", {{"dry_run", true}}, p.pub);
@@ -191,8 +189,8 @@ TEST_CASE("purge-expired archives due records once, with their history") {
   CHECK(p.count("SELECT count(*) FROM record_versions WHERE change = 'expire'") == due);
   CHECK(p.call("purge.expired", Json::object(), p.pub)["expired"] == 0);
   // The portal is told by the next release: the published ones among them are withdrawn.
-  const int64_t shown =
-      p.count("SELECT count(*) FROM records WHERE status = 'expired' AND portal_version IS NOT NULL");
+  const int64_t shown = p.count(
+      "SELECT count(*) FROM records WHERE status = 'expired' AND portal_version IS NOT NULL");
   Json cut = p.call("publish.prepare", Json::object(), p.pub);
   if (shown > 0) CHECK(cut["withdrawals"] == shown);
 }

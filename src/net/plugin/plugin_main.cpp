@@ -62,8 +62,8 @@ char* serve_entry(const char* options_json, credit_dispatch_fn dispatch, void* c
   }
 }
 
-const credit_net_plugin kPlugin = {CREDIT_NET_ABI_VERSION, client_open, client_call, client_close,
-                                   serve_entry, post_files};
+const credit_net_plugin kPlugin = {CREDIT_NET_ABI_VERSION, client_open, client_call,
+                                   client_close,           serve_entry, post_files};
 
 }  // namespace
 }  // namespace credit::net
