@@ -131,9 +131,14 @@ extern const CommandDef cmd_publish{
     "The scheduler runs this hourly as the publisher, with --quiet: it prints nothing unless "
     "something is wrong, and the exit status tells monitoring what happened (0 delivered or "
     "nothing to do, 10 the portal did not accept the release, 8 the store is unavailable). "
-    "share/credit/systemd/credit-publish.service and .timer and share/credit/cron/credit are "
-    "examples: the publisher's token in a file readable only by the service account "
-    "(CREDIT_TOKEN_FILE), the store in CREDIT_STORE.",
+    "The installed examples in share/credit/ run it every hour at a quarter past, China time: "
+    "systemd — copy systemd/credit-publish.service and .timer to /etc/systemd/system and "
+    "`systemctl enable --now credit-publish.timer` (set --out or --to in the service's "
+    "ExecStart); cron — copy cron/credit to /etc/cron.d/credit (CRON_TZ=Asia/Shanghai; it also "
+    "holds the nightly purge-expired). Both run as the service account with the publisher's token "
+    "in a file only it can read (CREDIT_TOKEN_FILE) and the store in CREDIT_STORE. With --format "
+    "json the result has the keys sequence (the last release delivered, null when none), "
+    "published, withdrawn, late and releases (one entry per release).",
     {{"credit publish --dry-run", "What the next release would publish and withdraw"},
      {"credit publish --out /srv/portal/inbox --quiet", "The hourly run, into the portal's inbox"},
      {"credit publish --to https://portal.example.gov.cn/api/releases --portal-cacert ca.pem",

@@ -43,8 +43,17 @@ extern const CommandDef cmd_purge{
     "and takes only the records still due. One audit entry per run holds the counts and the "
     "affected record ids; each record keeps its previous version in its history. Prints a "
     "one-line summary (nothing with --quiet) and exits 0 when all went well; other exit statuses "
-    "are in `man credit`. share/credit/systemd/credit-purge-expired.service and .timer and "
-    "share/credit/cron/credit are examples for the scheduler.",
+    "are in `man credit`. With --format json the result has the keys expired, listings_ended and "
+    "repairs_finalised (and today, dry_run).\n\n"
+    "Scheduling: the installed examples in share/credit/ run it every night at 00:05 China time "
+    "as the service account, ten minutes before the hourly `credit publish` that tells the portal. "
+    "systemd: copy systemd/credit-purge-expired.service and .timer to /etc/systemd/system and "
+    "`systemctl enable --now credit-purge-expired.timer` (OnCalendar 00:05 Asia/Shanghai, "
+    "Persistent: a night missed while the machine was off runs at boot). cron: copy cron/credit "
+    "to /etc/cron.d/credit (CRON_TZ=Asia/Shanghai; it also holds the hourly publish). Both set "
+    "CREDIT_STORE and CREDIT_TOKEN_FILE (the publisher's token, readable only by the service "
+    "account) and use --quiet, so only warnings and errors are mailed or logged, and a non-zero "
+    "exit status marks the run failed for monitoring.",
     {{"credit purge-expired --dry-run", "How many records are due today"},
      {"credit purge-expired --quiet", "The nightly run (silent unless something is wrong)"},
      {"CREDIT_NOW=2027-01-01 credit purge-expired --dry-run", "What will be due on a later day"}},
