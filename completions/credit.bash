@@ -38,6 +38,8 @@ _credit() {
       "/audit/checkpoint") path="$path/$w" ;;
       "/audit/key") path="$path/$w" ;;
       "/serve") path="$path/$w" ;;
+      "/publish") path="$path/$w" ;;
+      "/purge-expired") path="$path/$w" ;;
     esac
   done
   case "$path:$prev" in
@@ -86,9 +88,15 @@ _credit() {
     "/serve":--cert) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     "/serve":--key) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     "/serve":--threads) return ;;
+    "/publish":--out) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    "/publish":--to) return ;;
+    "/publish":--portal-cacert) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    "/publish":--attempts) return ;;
+    "/publish":--timeout) return ;;
+    "/publish":--retry-delay) return ;;
   esac
   case "$path" in
-    "") subs="init migrate user whoami policy import record calendar audit serve"; opts="--store --token --token-file --cacert --format --quiet -q --verbose -v --config --version" ;;
+    "") subs="init migrate user whoami policy import record calendar audit serve publish purge-expired"; opts="--store --token --token-file --cacert --format --quiet -q --verbose -v --config --version" ;;
     "/init") subs=""; opts="--admin" ;;
     "/migrate") subs=""; opts="--dry-run" ;;
     "/user") subs="add list disable enable token"; opts="" ;;
@@ -122,6 +130,8 @@ _credit() {
     "/audit/checkpoint") subs=""; opts="--out" ;;
     "/audit/key") subs=""; opts="--out" ;;
     "/serve") subs=""; opts="--listen --cert --key --threads" ;;
+    "/publish") subs=""; opts="--out --to --portal-cacert --full --dry-run --attempts --timeout --retry-delay" ;;
+    "/purge-expired") subs=""; opts="--dry-run" ;;
   esac
   local globals="--store --token --token-file --cacert --format --quiet -q --verbose -v --config --version"
   if [[ "$cur" == -* ]]; then

@@ -2,7 +2,7 @@
 function __credit_path
     set -l path ""
     for t in (commandline -opc)[2..-1]
-        if contains -- "$path/$t" "/init" "/migrate" "/user" "/user/add" "/user/list" "/user/disable" "/user/enable" "/user/token" "/whoami" "/policy" "/policy/show" "/policy/list" "/policy/set" "/import" "/import/approve" "/import/reject" "/import/list" "/import/show" "/import/authorize" "/import/authorizations" "/record" "/record/show" "/record/amend" "/record/revoke" "/calendar" "/calendar/show" "/calendar/load" "/audit" "/audit/export" "/audit/verify" "/audit/checkpoint" "/audit/key" "/serve"
+        if contains -- "$path/$t" "/init" "/migrate" "/user" "/user/add" "/user/list" "/user/disable" "/user/enable" "/user/token" "/whoami" "/policy" "/policy/show" "/policy/list" "/policy/set" "/import" "/import/approve" "/import/reject" "/import/list" "/import/show" "/import/authorize" "/import/authorizations" "/record" "/record/show" "/record/amend" "/record/revoke" "/calendar" "/calendar/show" "/calendar/load" "/audit" "/audit/export" "/audit/verify" "/audit/checkpoint" "/audit/key" "/serve" "/publish" "/purge-expired"
             set path "$path/$t"
         end
     end
@@ -19,6 +19,8 @@ complete -c credit -n "test (__credit_path) = ''" -a record -d 'show a record wi
 complete -c credit -n "test (__credit_path) = ''" -a calendar -d 'show and update the working-day calendar that deadlines are counted in'
 complete -c credit -n "test (__credit_path) = ''" -a audit -d 'export and verify the hash-chained audit log; signed checkpoints'
 complete -c credit -n "test (__credit_path) = ''" -a serve -d 'serve a store over HTTPS to remote `credit --store https://…` clients'
+complete -c credit -n "test (__credit_path) = ''" -a publish -d 'deliver the next release to the credit portal: what to publish and what to withdraw'
+complete -c credit -n "test (__credit_path) = ''" -a purge-expired -d 'withdraw and archive records whose publicity period ended; end expired listings'
 complete -c credit -l store -r -F -d 'the store: an SQLite file, or https://host:port of `credit serve`'
 complete -c credit -l token -x -d 'your access token (prefer --token-file or CREDIT_TOKEN: command lines are visible to other users)'
 complete -c credit -l token-file -r -F -d 'read the token from FILE, which must be readable only by you (chmod 600)'
@@ -95,3 +97,12 @@ complete -c credit -n "test (__credit_path) = '/serve'" -l listen -x -d 'the add
 complete -c credit -n "test (__credit_path) = '/serve'" -l cert -r -F -d 'the server'\''s TLS certificate, PEM, with its intermediate certificates'
 complete -c credit -n "test (__credit_path) = '/serve'" -l key -r -F -d 'the certificate'\''s private key, PEM (unencrypted)'
 complete -c credit -n "test (__credit_path) = '/serve'" -l threads -x -d 'how many requests are served at once'
+complete -c credit -n "test (__credit_path) = '/publish'" -l out -r -F -d 'write the release into DIR/release-NNNNNN (manifest.json, upsert.ndjson, withdraw.ndjson), atomically'
+complete -c credit -n "test (__credit_path) = '/publish'" -l to -x -d 'POST the release to the portal at this https:// URL; it counts as delivered once the portal answers 2xx'
+complete -c credit -n "test (__credit_path) = '/publish'" -l portal-cacert -r -F -d 'trust the CA certificate in this PEM FILE for the portal (a private CA); the portal'\''s certificate is always verified'
+complete -c credit -n "test (__credit_path) = '/publish'" -l full -d 'a complete snapshot: every record the portal should show, instead of the changes since the last release'
+complete -c credit -n "test (__credit_path) = '/publish'" -l dry-run -d 'report what the next release would hold; change nothing'
+complete -c credit -n "test (__credit_path) = '/publish'" -l attempts -x -d 'attempts to deliver to the portal before giving up'
+complete -c credit -n "test (__credit_path) = '/publish'" -l timeout -x -d 'seconds allowed for each attempt'
+complete -c credit -n "test (__credit_path) = '/publish'" -l retry-delay -x -d 'seconds before the second attempt; doubled for each further one (at most 60)'
+complete -c credit -n "test (__credit_path) = '/purge-expired'" -l dry-run -d 'count what is due; change nothing'

@@ -15,7 +15,7 @@
 extern "C" {
 #endif
 
-#define CREDIT_NET_ABI_VERSION 1
+#define CREDIT_NET_ABI_VERSION 2
 
 /* Reads up to `size` bytes into `buffer`: the count, 0 at the end, or -1 on failure (the side that
  * owns the reader keeps the error and reports it). */
@@ -42,6 +42,37 @@ typedef struct credit_call {
 /* Runs one call; returns the envelope {"result": …} or {"error": {…}} as malloc'd text. */
 typedef char* (*credit_dispatch_fn)(void* context, const credit_call* call);
 
+/* One part of a multipart/form-data POST: a file sent as it is on disk, streamed. */
+typedef struct credit_post_part {
+  const char* name;     /* the form field */
+  const char* filename; /* the file name the receiver sees */
+  const char* path;     /* the file to send */
+  const char* content_type;
+} credit_post_part;
+
+typedef struct credit_post_request {
+  const char* url;    /* https:// only; TLS verification is always on */
+  const char* cacert; /* PEM file of the CA that signed the receiver's certificate, or NULL */
+  const char* const* headers; /* "Name: value" lines, e.g. "Idempotency-Key: 42" */
+  size_t header_count;
+  const credit_post_part* parts;
+  size_t part_count;
+  int max_attempts;        /* at least 1 */
+  long timeout_ms;         /* per attempt, the whole exchange */
+  long connect_timeout_ms; /* per attempt */
+  long retry_delay_ms;     /* before the second attempt; doubled each time, at most 60 s (a
+                            * Retry-After answer header may ask for longer, up to 60 s) */
+} credit_post_request;
+
+typedef struct credit_post_result {
+  long status;   /* the last attempt's HTTP status; 0 when no answer came */
+  int attempts;  /* attempts made */
+  int retryable; /* 1 when the last failure was transient (no answer, timeout, 408, 429, 5xx) */
+  char* body;    /* the last answer's body, at most 64 KiB, NUL-terminated; malloc'd or NULL */
+  char* error;   /* NULL when the last answer was 2xx, else what went wrong; malloc'd */
+  char* log;     /* one line per attempt ("attempt 1: HTTP 500"); malloc'd or NULL */
+} credit_post_result;
+
 typedef struct credit_net_plugin {
   int abi_version;
   /* A client of the `credit serve` server at `base_url` (TLS verified; `cacert` may be NULL);
@@ -54,6 +85,9 @@ typedef struct credit_net_plugin {
    * {"listen", "cert", "key", "threads", "store", "quiet"}. Returns NULL after a clean stop or an
    * error envelope. */
   char* (*serve)(const char* options_json, credit_dispatch_fn dispatch, void* dispatch_context);
+  /* POSTs files as multipart/form-data, retrying transient failures with backoff (ABI 2). Always
+   * returns, with *result filled in; the caller frees its strings. */
+  void (*post_files)(const credit_post_request* request, credit_post_result* result);
 } credit_net_plugin;
 
 /* The one symbol the plugin exports. */

@@ -111,6 +111,41 @@ std::unique_ptr<service::Client> make_remote_client(const std::string& base_url,
   return std::make_unique<PluginClient>(handle);
 }
 
+PostOutcome post_files(const PostRequest& request) {
+  std::vector<const char*> headers;
+  for (const auto& h : request.headers)
+    headers.push_back(h.c_str());
+  std::vector<credit_post_part> parts;
+  for (const auto& p : request.parts)
+    parts.push_back({p.name.c_str(), p.filename.c_str(), p.path.c_str(), p.content_type.c_str()});
+  credit_post_request c{request.url.c_str(),
+                        request.cacert.empty() ? nullptr : request.cacert.c_str(),
+                        headers.data(),
+                        headers.size(),
+                        parts.data(),
+                        parts.size(),
+                        request.max_attempts,
+                        request.timeout_ms,
+                        request.connect_timeout_ms,
+                        request.retry_delay_ms};
+  credit_post_result r{};
+  plugin().post_files(&c, &r);
+  auto take = [](char* text) {
+    std::string out = text ? text : "";
+    std::free(text);
+    return out;
+  };
+  PostOutcome outcome;
+  outcome.accepted = r.error == nullptr;
+  outcome.retryable = r.retryable != 0;
+  outcome.status = r.status;
+  outcome.attempts = r.attempts;
+  outcome.body = take(r.body);
+  outcome.error = take(r.error);
+  outcome.log = take(r.log);
+  return outcome;
+}
+
 void serve_store(const ServeOptions& options, const Clock& clock) {
   store::Store::open(options.store);  // refuse a missing store, or one needing migration, first
   ServeContext context{options.store, clock};

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "service/client.hpp"
 #include "util/clock.hpp"
@@ -28,6 +29,30 @@ struct ServeOptions {
   int threads = 8;
   bool quiet = false;
 };
+
+// A POST of files to a receiver such as the credit portal, with retries (plugin_abi.h).
+struct PostPart {
+  std::string name, filename, path, content_type;
+};
+struct PostRequest {
+  std::string url, cacert;
+  std::vector<std::string> headers;  // "Name: value"
+  std::vector<PostPart> parts;
+  int max_attempts = 5;
+  long timeout_ms = 60'000;
+  long connect_timeout_ms = 15'000;
+  long retry_delay_ms = 2'000;
+};
+struct PostOutcome {
+  bool accepted = false;  // the last answer was 2xx
+  bool retryable = false;
+  long status = 0;
+  int attempts = 0;
+  std::string body, error, log;
+};
+// Loads the network plugin (Error(store_unavailable) when it cannot be); never throws for a
+// failed POST: the outcome says what happened.
+PostOutcome post_files(const PostRequest& request);
 
 // Checks the store, then serves it over HTTPS until SIGTERM or SIGINT: each call runs through
 // service::Service on a connection opened for it, exactly as a local call would.

@@ -15,6 +15,8 @@ const ActionRegistry& action_registry() {
     register_diag_actions(r);
     register_import_actions(r);
     register_record_actions(r);
+    register_publish_actions(r);
+    register_purge_actions(r);
     return r;
   }();
   return registry;

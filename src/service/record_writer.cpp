@@ -37,18 +37,26 @@ std::string update_sql() {
          "version = version + 1 WHERE id = ?25";
 }
 
-// The previous version, derived values included, in one statement.
-constexpr const char* kKeepVersion =
-    "INSERT INTO record_versions (record_id, version, data, derived, changed_at, changed_by, "
-    "change, batch_id, reason) "
-    "SELECT id, version, data, json_object('status', status, 'severity', severity, "
-    "'severity_rule', severity_rule, 'disclosure', disclosure, 'publish', publish, "
-    "'publicity_start', publicity_start, 'earliest_repair', earliest_repair, "
-    "'publicity_until', publicity_until, 'derivation', "
-    "json((SELECT content FROM derivations WHERE id = derivation_id)), 'subject_type', "
-    "subject_type, 'under_repair', under_repair, 'disputed', disputed, 'archived', archived, "
-    "'published_on', published_on, 'withdrawn_on', withdrawn_on, 'batch_id', batch_id, "
-    "'batch_line', batch_line, 'updated_at', updated_at), ?, ?, ?, ?, ? FROM records WHERE id = ?";
+}  // namespace
+
+std::string keep_versions_sql(std::string_view where) {
+  // The previous version, derived values included, in one statement.
+  return fmt::format(
+      "INSERT INTO record_versions (record_id, version, data, derived, changed_at, changed_by, "
+      "change, batch_id, reason) "
+      "SELECT id, version, data, json_object('status', status, 'severity', severity, "
+      "'severity_rule', severity_rule, 'disclosure', disclosure, 'publish', publish, "
+      "'publicity_start', publicity_start, 'earliest_repair', earliest_repair, "
+      "'publicity_until', publicity_until, 'derivation', "
+      "json((SELECT content FROM derivations WHERE id = derivation_id)), 'subject_type', "
+      "subject_type, 'under_repair', under_repair, 'disputed', disputed, 'archived', archived, "
+      "'published_on', published_on, 'withdrawn_on', withdrawn_on, 'batch_id', batch_id, "
+      "'batch_line', batch_line, 'updated_at', updated_at), ?1, ?2, ?3, ?4, ?5 FROM records "
+      "WHERE {}",
+      where);
+}
+
+namespace {
 
 std::string duplicate_of(int64_t line) {
   return fmt::format(
@@ -67,7 +75,7 @@ RecordWriter::RecordWriter(store::Db& db, const domain::KindSpec& spec, ChangeIn
             "SELECT id, data, source_dept_uscc, status, version, batch_id, batch_line "
             "FROM records WHERE kind = ? AND authority_uscc = ? AND document_number = ?"),
       update_(db, update_sql()),
-      version_(db, kKeepVersion),
+      version_(db, keep_versions_sql("id = ?6")),
       add_derivation_(db, "INSERT INTO derivations (content) VALUES (?) ON CONFLICT DO NOTHING"),
       find_derivation_(db, "SELECT id FROM derivations WHERE content = ?"),
       stage_(db,

@@ -80,6 +80,9 @@ class RecordWriter {
       staged_line_, revoke_;
 };
 
-// The SHA-256 (hex) of a record's canonical data.
+// The statement that keeps the current version of every record matching `where` (a condition on
+// the records table) in record_versions. Parameters ?1…?5: changed_at, changed_by, change,
+// batch_id (may be NULL), reason; the condition numbers its own from ?6.
+std::string keep_versions_sql(std::string_view where);
 
 }  // namespace credit::service

@@ -51,6 +51,11 @@ const std::map<std::string, std::set<std::string>>& expected_matrix() {
       {"record.show", {"operator", "reviewer", "viewer"}},
       {"record.amend", {"operator"}},
       {"record.revoke", {"operator"}},
+      // Publication (DESIGN §3): the scheduler's account only.
+      {"publish.plan", {"publisher"}},
+      {"publish.prepare", {"publisher"}},
+      {"publish.confirm", {"publisher"}},
+      {"purge.expired", {"publisher"}},
   };
   return m;
 }

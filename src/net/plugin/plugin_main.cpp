@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "net/call_bridge.hpp"
+#include "net/plugin/file_post.hpp"
 #include "net/plugin/remote_client.hpp"
 #include "net/plugin/server.hpp"
 
@@ -61,8 +62,8 @@ char* serve_entry(const char* options_json, credit_dispatch_fn dispatch, void* c
   }
 }
 
-const credit_net_plugin kPlugin = {CREDIT_NET_ABI_VERSION, client_open, client_call, client_close,
-                                   serve_entry};
+const credit_net_plugin kPlugin = {CREDIT_NET_ABI_VERSION, client_open, client_call,
+                                   client_close,           serve_entry, post_files};
 
 }  // namespace
 }  // namespace credit::net

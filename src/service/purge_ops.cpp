@@ -1,0 +1,121 @@
+// purge.expired: the nightly end of publicity. Records whose maximum publicity period has ended
+// (publicity_until before today, China time) are withdrawn and archived — never deleted — with
+// their previous version kept in record_versions; dishonest-list entries whose listing has ended
+// likewise. The portal is told by the next release (publish), which withdraws every record the
+// portal still shows whose status is no longer published.
+#include <fmt/format.h>
+
+#include "service/import_support.hpp"
+#include "service/modules.hpp"
+#include "service/record_writer.hpp"
+#include "store/store.hpp"
+#include "util/error.hpp"
+
+namespace credit::service {
+
+// Repairs whose public notice ended without objection become final (DESIGN §2, credit repair,
+// step 2): withdrawn and archived as `repaired`. Returns how many (0 on a dry run: how many are
+// due).
+// TODO(issue 6): the repair workflow does not exist yet. When it does, finalise its due notices
+// here, in the purge's transaction: status 'repaired', withdrawn_on, archived, one
+// record_versions row each (keep_versions_sql), using an index on the notice's end date.
+int64_t finalise_due_repairs(ActionContext& /*ctx*/, domain::Date /*today*/, bool /*dry_run*/) {
+  return 0;
+}
+
+namespace {
+
+// The due records, by an index range on (status, publicity_until).
+constexpr const char* kDue =
+    "status IN ('active', 'published') AND publicity_until < ?6 AND kind {} 'dishonest'";
+
+// "3-7,12,15-16": the affected ids in one audit entry, however many; at most `limit` characters
+// (the rest is counted, and record_versions has every record's own row).
+std::string id_ranges(const std::vector<int64_t>& ids, size_t limit = 64 * 1024) {
+  std::string out;
+  size_t i = 0;
+  while (i < ids.size()) {
+    size_t j = i;
+    while (j + 1 < ids.size() && ids[j + 1] == ids[j] + 1)
+      ++j;
+    std::string range = j == i ? std::to_string(ids[i]) : fmt::format("{}-{}", ids[i], ids[j]);
+    if (out.size() + range.size() + 1 > limit)
+      return out + fmt::format(",… ({} more)", ids.size() - i);
+    out += (out.empty() ? "" : ",") + range;
+    i = j + 1;
+  }
+  return out;
+}
+
+std::vector<int64_t> due_ids(store::Db& db, const std::string& on, bool listings) {
+  auto s = db.prepare(fmt::format("SELECT id FROM records WHERE {} ORDER BY id",
+                                  fmt::format(kDue, listings ? "=" : "<>")));
+  s.bind(6, on);
+  std::vector<int64_t> ids;
+  while (s.step())
+    ids.push_back(s.column_int64(0));
+  return ids;
+}
+
+// Keeps each due record's version, then withdraws and archives them all.
+void expire(ActionContext& ctx, const std::string& on, bool listings) {
+  auto& db = ctx.db();
+  const std::string where = fmt::format(kDue, listings ? "=" : "<>");
+  const std::string now = format_utc(ctx.clock.now());
+  auto keep = db.prepare(keep_versions_sql(where));
+  keep.bind(1, now).bind(2, ctx.user.name).bind(3, listings ? "listing_end" : "expire");
+  keep.bind_null(4).bind(5, fmt::format("{} ended before {} (purge-expired)",
+                                        listings ? "listing" : "maximum publicity period", on));
+  keep.bind(6, on).run();
+  auto update = db.prepare(
+      fmt::format("UPDATE records SET status = 'expired', withdrawn_on = ?7, archived = 1, "
+                  "version = version + 1, updated_at = ?8 WHERE {}",
+                  where));
+  update.bind(6, on).bind(7, on).bind(8, now).run();
+}
+
+Json purge_expired(ActionContext& ctx) {
+  const bool dry_run = ctx.flag("dry_run");
+  const domain::Date day = today(ctx);
+  const std::string on = day.iso();
+  auto& db = ctx.db();
+  // The due records are scattered over the table, about one per page: a page cache that holds
+  // them (256 MiB at most, taken only as pages are read) reads and writes each page once; the
+  // default 2 MiB spills and re-reads pages mid-transaction, twice the system time.
+  db.exec("PRAGMA cache_size = -262144");
+  const auto expired = due_ids(db, on, false);
+  const auto ended = due_ids(db, on, true);
+  if (!dry_run) {
+    if (!expired.empty()) expire(ctx, on, false);
+    if (!ended.empty()) expire(ctx, on, true);
+  }
+  const int64_t repairs = finalise_due_repairs(ctx, day, dry_run);
+
+  constexpr size_t kTargetsListed = 100;
+  if (expired.size() + ended.size() <= kTargetsListed) {
+    for (const auto* ids : {&expired, &ended})
+      for (int64_t id : *ids)
+        ctx.audit.targets.push_back(fmt::format("record:{}", id));
+  }
+  ctx.audit.params = {{"today", on},
+                      {"dry_run", dry_run},
+                      {"expired", expired.size()},
+                      {"listings_ended", ended.size()},
+                      {"repairs_finalised", repairs},
+                      {"expired_ids", id_ranges(expired)},
+                      {"listing_ids", id_ranges(ended)}};
+  return {{"today", on},
+          {"dry_run", dry_run},
+          {"expired", expired.size()},
+          {"repairs_finalised", repairs},
+          {"listings_ended", ended.size()}};
+}
+
+}  // namespace
+
+void register_purge_actions(ActionRegistry& r) {
+  r.add({"purge.expired", "purge.run", Access::write, purge_expired,
+         "withdraw and archive records whose publicity ended; end expired listings"});
+}
+
+}  // namespace credit::service
