@@ -13,6 +13,7 @@ PACKAGES=(
   libcli11-dev libfmt-dev nlohmann-json3-dev libsqlite3-dev libssl-dev libcurl4-openssl-dev
   libcpp-httplib-dev libsodium-dev libcsv-dev doctest-dev openssl
   clang libclang-rt-14-dev
+  hyperfine time
 )
 
 install_deps() {
