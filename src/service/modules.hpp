@@ -10,4 +10,5 @@ void register_calendar_actions(ActionRegistry& r); // calendar.*
 void register_diag_actions(ActionRegistry& r);     // diag.upload
 void register_import_actions(ActionRegistry& r);   // import.*
 void register_record_actions(ActionRegistry& r);   // record.*
+void register_report_actions(ActionRegistry& r);   // report.*
 }  // namespace credit::service
