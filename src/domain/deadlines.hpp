@@ -1,5 +1,5 @@
-// Publication deadlines (双公示: "自作出行政决定之日起7个工作日内上网公开"): when a decision is due on
-// the portal and whether it got there in time. Pure: the caller supplies the calendar and today.
+// Publication deadlines (双公示: "自作出行政决定之日起7个工作日内上网公开"): when a decision is due
+// on the portal and whether it got there in time. Pure: the caller supplies the calendar and today.
 #pragma once
 
 #include <optional>

@@ -25,7 +25,9 @@ struct OutcomeCounts {
       n += c;
     return n;
   }
-  int64_t refused() const { return count_of(by_outcome, "denied") + count_of(by_outcome, "unauthenticated"); }
+  int64_t refused() const {
+    return count_of(by_outcome, "denied") + count_of(by_outcome, "unauthenticated");
+  }
 };
 
 struct ActivityCounts {
@@ -41,7 +43,7 @@ std::string china_date_of_hour(std::string_view hour) {
 }
 
 ActivityCounts count_activity(store::Db& db, const ReportScope& scope) {
-  // The audit_log_business_time index (0007_report.sql) covers the query.
+  // The audit_log_business_time index (0005_report.sql) covers the query.
   auto s = db.prepare(
       "SELECT substr(coalesce(ts_sim, ts_utc), 1, 13), actor, role, dept, action, outcome, "
       "count(*) FROM audit_log WHERE coalesce(ts_sim, ts_utc) >= :from AND coalesce(ts_sim, "
@@ -184,7 +186,8 @@ Json report_activity(ActionContext& ctx) {
              {"unauthenticated", "Unauthenticated", "neutral"},
              {"failed", "Failed", "warn"}});
   for (const auto& [key, counts] : top_entries(c.refusals, top, rest, &OutcomeCounts::total)) {
-    Json row = {{"actor", key.first}, {"action", key.second},
+    Json row = {{"actor", key.first},
+                {"action", key.second},
                 {"operation", key.first + " · " + key.second}};
     for (const char* outcome : {"denied", "unauthenticated", "failed"})
       row[outcome] = count_of(counts->by_outcome, outcome);
@@ -209,8 +212,9 @@ Json report_activity(ActionContext& ctx) {
                             {"operations", "Operations"},
                             {"refused", "Refused"},
                             {"failed", "Failed"}});
-  set_chart(trend, "line", buckets.column(),
-            {{"operations", "Operations"}, {"refused", "Refused", "bad"}, {"failed", "Failed", "warn"}});
+  set_chart(
+      trend, "line", buckets.column(),
+      {{"operations", "Operations"}, {"refused", "Refused", "bad"}, {"failed", "Failed", "warn"}});
   const OutcomeCounts none;
   for (const auto& key : buckets.keys) {
     auto it = per_bucket.find(key);

@@ -80,7 +80,7 @@ std::optional<domain::Date> published_date(std::string_view text) {
 PublicationTallies tally_publication(ComplianceInput& in, int working_days) {
   auto& db = in.ctx.db();
   auto calendar = working_calendar(db);
-  // Grouped in the order of the records_report index (0007_report.sql): the groups stream from
+  // Grouped in the order of the records_report index (0005_report.sql): the groups stream from
   // the index without a sort, and no record row is read.
   auto s = db.prepare(
       "SELECT decided_on, source_dept_uscc, kind, authority_uscc, status, publish, published_on, "
@@ -107,8 +107,8 @@ PublicationTallies tally_publication(ComplianceInput& in, int working_days) {
     if (!decided) continue;  // the import validated every date; nothing to count otherwise
     std::optional<domain::Date> published;
     if (!s.column_is_null(6)) published = published_date(s.column_view(6));
-    auto check = domain::check_publication(*calendar, *decided, published, in.scope.today,
-                                           working_days);
+    auto check =
+        domain::check_publication(*calendar, *decided, published, in.scope.today, working_days);
     t.years_without_data.insert(check.years_without_data.begin(), check.years_without_data.end());
     for (Tally* tally : {&t.total, &kind, &dept, &authority})
       tally->add(check.timeliness, n, check.working_days_late);
@@ -167,7 +167,8 @@ void run_publication(ComplianceInput& in) {
 
   Json overview = figures_section("publication", "Publication within the deadline", basis);
   overview["rule"] = rule_json;
-  add_figure(overview, "records", "Records decided in the period", t.total.due() + t.total.not_required);
+  add_figure(overview, "records", "Records decided in the period",
+             t.total.due() + t.total.not_required);
   add_figure(overview, "due", "Subject to the publication deadline", t.total.due());
   add_figure(overview, "on_time", "Published on time", t.total.on_time);
   add_figure(overview, "late", "Published late", t.total.late);
@@ -248,14 +249,17 @@ void run_publication(ComplianceInput& in) {
 // entry's `run` (and `needs`, if the tables are named differently) there.
 const std::vector<ComplianceCheck>& compliance_checks() {
   static const std::vector<ComplianceCheck> checks = {
-      {"publication", "Publication within the deadline",
+      {"publication",
+       "Publication within the deadline",
        "Decisions published within the policy's working days (双公示 7个工作日).",
        {"records"},
        run_publication},
-      {"repairs", "Credit repairs against their deadlines",
+      {"repairs",
+       "Credit repairs against their deadlines",
        "Repair applications decided within the policy's working days (信用修复).",
        {"repairs"}},
-      {"objections", "Objections against their deadlines",
+      {"objections",
+       "Objections against their deadlines",
        "Objections verified within the policy's working days (异议).",
        {"objections"}},
   };
@@ -273,22 +277,22 @@ bool has_table(store::Db& db, std::string_view name) {
 Json report_compliance(ActionContext& ctx) {
   const ReportScope scope = read_scope(ctx, month_of(today(ctx)));
   const size_t top = read_top(ctx);
-  Json doc = report_document(ctx, "compliance", "Compliance 合规情况", scope,
-                             "decision date (决定日期)");
+  Json doc =
+      report_document(ctx, "compliance", "Compliance 合规情况", scope, "decision date (决定日期)");
   ComplianceInput input{ctx, scope, top, doc};
   for (const auto& check : compliance_checks()) {
     std::vector<std::string_view> missing;
     for (auto table : check.needs)
       if (!has_table(ctx.db(), table)) missing.push_back(table);
     if (!missing.empty())
-      doc["sections"].push_back(unavailable_section(
-          check.id, check.title, check.description,
-          fmt::format("Not available in this store yet: it has no {} table.",
-                      fmt::join(missing, ", "))));
+      doc["sections"].push_back(
+          unavailable_section(check.id, check.title, check.description,
+                              fmt::format("Not available in this store yet: it has no {} table.",
+                                          fmt::join(missing, ", "))));
     else if (!check.run)
-      doc["sections"].push_back(unavailable_section(
-          check.id, check.title, check.description,
-          "Not available yet: this version of credit has no check for it."));
+      doc["sections"].push_back(
+          unavailable_section(check.id, check.title, check.description,
+                              "Not available yet: this version of credit has no check for it."));
     else
       check.run(input);
   }

@@ -6,6 +6,7 @@
 #include "service/report_ops.hpp"
 #include "service/report_support.hpp"
 #include "store/store.hpp"
+#include "util/error.hpp"
 
 namespace credit::service {
 
@@ -61,8 +62,8 @@ Period expiring_window(const ActionContext& ctx) {
   if (days < 1 || days > 3660)
     fail(ErrorCode::bad_input, fmt::format("--days {} is out of range", days),
          "give a number of days from 1 to 3660");
-  const bool period = ctx.optional_string("month") || ctx.optional_string("from") ||
-                      ctx.optional_string("to");
+  const bool period =
+      ctx.optional_string("month") || ctx.optional_string("from") || ctx.optional_string("to");
   if (period && ctx.call.params.contains("days") && !ctx.call.params["days"].is_null())
     fail(ErrorCode::usage, "give either --days or a period (--month, --from/--to), not both");
   const auto first = today(ctx);
@@ -85,16 +86,18 @@ Json report_expiring(ActionContext& ctx) {
       "Open records the policy publishes, whose publicity ends in the window (last day "
       "published, inclusive); `credit purge-expired` withdraws them after that day.");
   add_figure(overview, "records", "Publicity ends in the window", c.total);
-  add_figure(overview, "published", "Of which published now (公示中)", count_of(c.status, "published"));
-  add_figure(overview, "active", "Of which not yet published (待公示)", count_of(c.status, "active"));
+  add_figure(overview, "published", "Of which published now (公示中)",
+             count_of(c.status, "published"));
+  add_figure(overview, "active", "Of which not yet published (待公示)",
+             count_of(c.status, "active"));
   add_figure(overview, "past_end", "Already past their end, not withdrawn",
              count_past_end(db, scope));
   sections.push_back(std::move(overview));
 
   const Buckets buckets = trend_buckets(scope.period);
-  Json by_date = new_section("by_date", "Publicity ends by date",
-                             "Records by their last day of publicity.",
-                             {{buckets.column(), buckets.title(), "text"}, {"records", "Records"}});
+  Json by_date =
+      new_section("by_date", "Publicity ends by date", "Records by their last day of publicity.",
+                  {{buckets.column(), buckets.title(), "text"}, {"records", "Records"}});
   set_chart(by_date, "line", buckets.column(), {{"records", "Records"}});
   Counts per_bucket;
   for (const auto& [day, n] : c.day)
@@ -104,8 +107,8 @@ Json report_expiring(ActionContext& ctx) {
   sections.push_back(std::move(by_date));
 
   const std::string_view ending = "Records whose publicity ends in the window.";
-  sections.push_back(
-      value_section("by_kind", "Expiring by kind", ending, "kind", "Kind", c.kind, c.total, kind_name));
+  sections.push_back(value_section("by_kind", "Expiring by kind", ending, "kind", "Kind", c.kind,
+                                   c.total, kind_name));
   sections.push_back(value_section("by_severity", "Expiring by severity", ending, "severity",
                                    "Severity", c.severity, c.total, severity_name));
   sections.push_back(authority_section(

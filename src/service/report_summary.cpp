@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "io/kind_files.hpp"
+#include "service/import_support.hpp"
 #include "service/report_ops.hpp"
 #include "service/report_support.hpp"
 #include "store/store.hpp"
@@ -20,7 +21,7 @@ struct RecordCounts {
 };
 
 // One pass over the period's records. The GROUP BY follows the records_report index
-// (0007_report.sql), so SQLite streams the groups from the index without sorting or reading rows.
+// (0005_report.sql), so SQLite streams the groups from the index without sorting or reading rows.
 RecordCounts count_records(store::Db& db, const ReportScope& scope) {
   auto s = db.prepare(
       "SELECT decided_on, source_dept_uscc, kind, status, severity, disclosure, authority_uscc, "
@@ -119,10 +120,11 @@ Json imports_section(store::Db& db, const ReportScope& scope, Json& overview) {
   int64_t batches = 0, rows = 0, accepted = 0, rejected = 0;
   while (q.step()) {
     const std::string dept = q.column_text(0);
-    Json row = {{"dept", dept},
-                {"department", dept == "*" ? std::string("信用中心 (*)") : department_name(db, dept)}};
-    const char* keys[] = {"batches", "committed", "staged",   "rejected_batches", "rows",
-                          "accepted", "rejected", "inserted", "updated"};
+    Json row = {
+        {"dept", dept},
+        {"department", dept == "*" ? std::string("信用中心 (*)") : department_name(db, dept)}};
+    const char* keys[] = {"batches",  "committed", "staged",   "rejected_batches", "rows",
+                          "accepted", "rejected",  "inserted", "updated"};
     for (int i = 0; i < 9; ++i)
       row[keys[i]] = q.column_int64(i + 1);
     batches += q.column_int64(1), rows += q.column_int64(5);
@@ -160,14 +162,16 @@ Json rejects_section(store::Db& db, const ReportScope& scope, size_t top) {
   for (const auto& [key, n] : top_counts(counts, top, "")) {
     const size_t tab = key.find('\t');
     if (tab == std::string::npos) {
-      s["rows"].push_back({{"kind", nullptr}, {"field", nullptr}, {"name", kOtherName}, {"rows", n}});
+      s["rows"].push_back(
+          {{"kind", nullptr}, {"field", nullptr}, {"name", kOtherName}, {"rows", n}});
       continue;
     }
     const std::string kind = key.substr(0, tab), field = key.substr(tab + 1);
     std::string name = field.empty() ? "整行 (row)" : field;
     if (auto k = domain::parse_kind(kind); k && !field.empty()) {
       const auto& spec = io::shipped_kind_spec(*k);
-      if (int f = spec.field_by_code(field); f >= 0) name = spec.fields[static_cast<size_t>(f)].name;
+      if (int f = spec.field_by_code(field); f >= 0)
+        name = spec.fields[static_cast<size_t>(f)].name;
     }
     s["rows"].push_back({{"kind", kind}, {"field", field}, {"name", name}, {"rows", n}});
   }

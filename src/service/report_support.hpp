@@ -79,8 +79,8 @@ Json new_section(std::string_view id, std::string_view title, std::string_view d
 void set_chart(Json& section, std::string_view type, std::string_view label,
                std::initializer_list<SeriesDef> series);
 // A section that cannot be computed on this store, with the reason.
-Json unavailable_section(std::string_view id, std::string_view title,
-                         std::string_view description, std::string_view reason);
+Json unavailable_section(std::string_view id, std::string_view title, std::string_view description,
+                         std::string_view reason);
 // A key-figures section: rows {metric, name, value}.
 Json figures_section(std::string_view id, std::string_view title, std::string_view description);
 void add_figure(Json& section, std::string_view metric, std::string_view name, const Json& value);

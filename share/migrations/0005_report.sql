@@ -1,0 +1,20 @@
+-- 0005 indexes for `credit report` (docs/report.md): each report is one aggregate query that
+-- reads an index alone, never the records' rows (a million rows of JSON take seconds to read;
+-- their index entries a few hundred milliseconds). Numbered 0005 on the report branch; the lead
+-- renumbers at merge.
+
+-- summary and compliance: records of a period of decision dates, grouped by every category they
+-- count, and whether and when each was published.
+CREATE INDEX records_report ON records (decided_on, source_dept_uscc, kind, status, severity,
+                                        disclosure, authority_uscc, publish, published_on);
+
+-- expiring: open records by end of publicity. Replaces 0004's (status, publicity_until) with a
+-- covering superset under the same name, so every query that used it still does.
+DROP INDEX records_status_until;
+CREATE INDEX records_status_until ON records (status, publicity_until, publish, source_dept_uscc,
+                                             kind, severity, authority_uscc);
+
+-- activity: operations of a period by business time (the simulated time when CREDIT_NOW was
+-- set, else the real one), with what the report groups by.
+CREATE INDEX audit_log_business_time ON audit_log (coalesce(ts_sim, ts_utc), actor, role, dept,
+                                                   action, outcome);
