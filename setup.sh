@@ -12,6 +12,7 @@ PACKAGES=(
   g++ cmake ninja-build pkg-config git python3 sqlite3 groff-base
   libcli11-dev libfmt-dev nlohmann-json3-dev libsqlite3-dev libssl-dev libcurl4-openssl-dev
   libcpp-httplib-dev libsodium-dev libcsv-dev doctest-dev openssl
+  chromium
 )
 
 install_deps() {
