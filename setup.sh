@@ -14,6 +14,7 @@ PACKAGES=(
   libcpp-httplib-dev libsodium-dev libcsv-dev doctest-dev openssl
   clang libclang-rt-14-dev
   hyperfine time
+  chromium
 )
 
 install_deps() {

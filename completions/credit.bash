@@ -29,6 +29,11 @@ _credit() {
       "/record/show") path="$path/$w" ;;
       "/record/amend") path="$path/$w" ;;
       "/record/revoke") path="$path/$w" ;;
+      "/report") path="$path/$w" ;;
+      "/report/summary") path="$path/$w" ;;
+      "/report/compliance") path="$path/$w" ;;
+      "/report/expiring") path="$path/$w" ;;
+      "/report/activity") path="$path/$w" ;;
       "/calendar") path="$path/$w" ;;
       "/calendar/show") path="$path/$w" ;;
       "/calendar/load") path="$path/$w" ;;
@@ -47,7 +52,7 @@ _credit() {
     *:--token) return ;;
     *:--token-file) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     *:--cacert) COMPREPLY=($(compgen -f -- "$cur")); return ;;
-    *:--format) COMPREPLY=($(compgen -W "table json ndjson csv" -- "$cur")); return ;;
+    *:--format) COMPREPLY=($(compgen -W "table json ndjson csv markdown html" -- "$cur")); return ;;
     *:--config) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     "/init":--admin) return ;;
     "/user/add":--role) COMPREPLY=($(compgen -W "admin operator reviewer publisher auditor viewer" -- "$cur")); return ;;
@@ -72,6 +77,35 @@ _credit() {
     "/record/amend":--set) return ;;
     "/record/amend":--reason) return ;;
     "/record/revoke":--reason) return ;;
+    "/report/summary":--from) return ;;
+    "/report/summary":--to) return ;;
+    "/report/summary":--month) return ;;
+    "/report/summary":--dept) return ;;
+    "/report/summary":--top) return ;;
+    "/report/summary":--section) return ;;
+    "/report/summary":--out) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    "/report/compliance":--from) return ;;
+    "/report/compliance":--to) return ;;
+    "/report/compliance":--month) return ;;
+    "/report/compliance":--dept) return ;;
+    "/report/compliance":--top) return ;;
+    "/report/compliance":--section) return ;;
+    "/report/compliance":--out) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    "/report/expiring":--days) return ;;
+    "/report/expiring":--from) return ;;
+    "/report/expiring":--to) return ;;
+    "/report/expiring":--month) return ;;
+    "/report/expiring":--dept) return ;;
+    "/report/expiring":--top) return ;;
+    "/report/expiring":--section) return ;;
+    "/report/expiring":--out) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    "/report/activity":--from) return ;;
+    "/report/activity":--to) return ;;
+    "/report/activity":--month) return ;;
+    "/report/activity":--dept) return ;;
+    "/report/activity":--top) return ;;
+    "/report/activity":--section) return ;;
+    "/report/activity":--out) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     "/audit/export":--since) COMPREPLY=($(compgen -W "DATE TIME" -- "$cur")); return ;;
     "/audit/export":--until) COMPREPLY=($(compgen -W "DATE TIME" -- "$cur")); return ;;
     "/audit/export":--actor) return ;;
@@ -96,7 +130,11 @@ _credit() {
     "/publish":--retry-delay) return ;;
   esac
   case "$path" in
+<<<<<<< HEAD
     "") subs="init migrate user whoami policy import record calendar audit serve publish purge-expired"; opts="--store --token --token-file --cacert --format --quiet -q --verbose -v --config --version" ;;
+=======
+    "") subs="init migrate user whoami policy import record report calendar audit serve"; opts="--store --token --token-file --cacert --format --quiet -q --verbose -v --config --version" ;;
+>>>>>>> issue-7-report
     "/init") subs=""; opts="--admin" ;;
     "/migrate") subs=""; opts="--dry-run" ;;
     "/user") subs="add list disable enable token"; opts="" ;;
@@ -121,6 +159,11 @@ _credit() {
     "/record/show") subs=""; opts="" ;;
     "/record/amend") subs=""; opts="--set --reason" ;;
     "/record/revoke") subs=""; opts="--reason" ;;
+    "/report") subs="summary compliance expiring activity"; opts="" ;;
+    "/report/summary") subs=""; opts="--from --to --month --dept --top --section --out" ;;
+    "/report/compliance") subs=""; opts="--from --to --month --dept --top --section --out" ;;
+    "/report/expiring") subs=""; opts="--days --from --to --month --dept --top --section --out" ;;
+    "/report/activity") subs=""; opts="--from --to --month --dept --top --section --out" ;;
     "/calendar") subs="show load"; opts="" ;;
     "/calendar/show") subs=""; opts="" ;;
     "/calendar/load") subs=""; opts="" ;;

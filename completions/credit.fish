@@ -2,7 +2,11 @@
 function __credit_path
     set -l path ""
     for t in (commandline -opc)[2..-1]
+<<<<<<< HEAD
         if contains -- "$path/$t" "/init" "/migrate" "/user" "/user/add" "/user/list" "/user/disable" "/user/enable" "/user/token" "/whoami" "/policy" "/policy/show" "/policy/list" "/policy/set" "/import" "/import/approve" "/import/reject" "/import/list" "/import/show" "/import/authorize" "/import/authorizations" "/record" "/record/show" "/record/amend" "/record/revoke" "/calendar" "/calendar/show" "/calendar/load" "/audit" "/audit/export" "/audit/verify" "/audit/checkpoint" "/audit/key" "/serve" "/publish" "/purge-expired"
+=======
+        if contains -- "$path/$t" "/init" "/migrate" "/user" "/user/add" "/user/list" "/user/disable" "/user/enable" "/user/token" "/whoami" "/policy" "/policy/show" "/policy/list" "/policy/set" "/import" "/import/approve" "/import/reject" "/import/list" "/import/show" "/import/authorize" "/import/authorizations" "/record" "/record/show" "/record/amend" "/record/revoke" "/report" "/report/summary" "/report/compliance" "/report/expiring" "/report/activity" "/calendar" "/calendar/show" "/calendar/load" "/audit" "/audit/export" "/audit/verify" "/audit/checkpoint" "/audit/key" "/serve"
+>>>>>>> issue-7-report
             set path "$path/$t"
         end
     end
@@ -16,6 +20,7 @@ complete -c credit -n "test (__credit_path) = ''" -a whoami -d 'show the account
 complete -c credit -n "test (__credit_path) = ''" -a policy -d 'show and choose the policy profile: periods, severity, repair and masking rules'
 complete -c credit -n "test (__credit_path) = ''" -a import -d 'import 双公示 decisions and dishonest-list entries; approve, reject and list batches'
 complete -c credit -n "test (__credit_path) = ''" -a record -d 'show a record with its history; amend or revoke it with a reason'
+complete -c credit -n "test (__credit_path) = ''" -a report -d 'statistics and compliance reports: table, csv, json, markdown, or html with charts'
 complete -c credit -n "test (__credit_path) = ''" -a calendar -d 'show and update the working-day calendar that deadlines are counted in'
 complete -c credit -n "test (__credit_path) = ''" -a audit -d 'export and verify the hash-chained audit log; signed checkpoints'
 complete -c credit -n "test (__credit_path) = ''" -a serve -d 'serve a store over HTTPS to remote `credit --store https://…` clients'
@@ -25,7 +30,7 @@ complete -c credit -l store -r -F -d 'the store: an SQLite file, or https://host
 complete -c credit -l token -x -d 'your access token (prefer --token-file or CREDIT_TOKEN: command lines are visible to other users)'
 complete -c credit -l token-file -r -F -d 'read the token from FILE, which must be readable only by you (chmod 600)'
 complete -c credit -l cacert -r -F -d 'trust the CA certificate in this PEM FILE for an https:// store (a private CA or a self-signed server certificate); the server'\''s certificate is always verified'
-complete -c credit -l format -x -a 'table json ndjson csv' -d 'output format; json, ndjson and csv are stable interfaces'
+complete -c credit -l format -x -a 'table json ndjson csv markdown html' -d 'output format; json, ndjson and csv are stable interfaces; markdown and html for `credit report`'
 complete -c credit -l quiet -s q -d 'print nothing but errors and requested machine output'
 complete -c credit -l verbose -s v -d 'explain what is being done on stderr'
 complete -c credit -l config -r -F -d 'read options from a TOML or INI FILE (command line wins)'
@@ -74,6 +79,39 @@ complete -c credit -n "test (__credit_path) = '/record'" -a revoke -d 'revoke a 
 complete -c credit -n "test (__credit_path) = '/record/amend'" -l set -x -d 'FIELD=VALUE, the field by its Chinese name or code; repeat'
 complete -c credit -n "test (__credit_path) = '/record/amend'" -l reason -x -d 'why: kept in the history and the audit log'
 complete -c credit -n "test (__credit_path) = '/record/revoke'" -l reason -x -d 'why: kept in the history and the audit log'
+complete -c credit -n "test (__credit_path) = '/report'" -a summary -d 'records of a period by kind, status, severity, authority, department; imports and their rejects'
+complete -c credit -n "test (__credit_path) = '/report'" -a compliance -d 'publication within the policy'\''s working days; repairs and objections against their deadlines'
+complete -c credit -n "test (__credit_path) = '/report'" -a expiring -d 'open records whose publicity ends in the next N days'
+complete -c credit -n "test (__credit_path) = '/report'" -a activity -d 'operations by user and action from the audit log'
+complete -c credit -n "test (__credit_path) = '/report/summary'" -l from -x -d 'first day of the period (YYYY-MM-DD, China date)'
+complete -c credit -n "test (__credit_path) = '/report/summary'" -l to -x -d 'last day of the period, inclusive (default: today)'
+complete -c credit -n "test (__credit_path) = '/report/summary'" -l month -x -d 'the period is this calendar month (YYYY-MM)'
+complete -c credit -n "test (__credit_path) = '/report/summary'" -l dept -x -d 'one department'\''s USCC (数据来源单位); '\''*'\'' for all (credit centre users only)'
+complete -c credit -n "test (__credit_path) = '/report/summary'" -l top -x -d 'how many authorities or users to list before '\''other'\'' (10)'
+complete -c credit -n "test (__credit_path) = '/report/summary'" -l section -x -d 'print only this section (its id, as in the json output)'
+complete -c credit -n "test (__credit_path) = '/report/summary'" -l out -r -F -d 'write the report to FILE instead of stdout'
+complete -c credit -n "test (__credit_path) = '/report/compliance'" -l from -x -d 'first day of the period (YYYY-MM-DD, China date)'
+complete -c credit -n "test (__credit_path) = '/report/compliance'" -l to -x -d 'last day of the period, inclusive (default: today)'
+complete -c credit -n "test (__credit_path) = '/report/compliance'" -l month -x -d 'the period is this calendar month (YYYY-MM)'
+complete -c credit -n "test (__credit_path) = '/report/compliance'" -l dept -x -d 'one department'\''s USCC (数据来源单位); '\''*'\'' for all (credit centre users only)'
+complete -c credit -n "test (__credit_path) = '/report/compliance'" -l top -x -d 'how many authorities or users to list before '\''other'\'' (10)'
+complete -c credit -n "test (__credit_path) = '/report/compliance'" -l section -x -d 'print only this section (its id, as in the json output)'
+complete -c credit -n "test (__credit_path) = '/report/compliance'" -l out -r -F -d 'write the report to FILE instead of stdout'
+complete -c credit -n "test (__credit_path) = '/report/expiring'" -l days -x -d 'the window: today and the next N-1 days (default 30); or give a period'
+complete -c credit -n "test (__credit_path) = '/report/expiring'" -l from -x -d 'first day of the period (YYYY-MM-DD, China date)'
+complete -c credit -n "test (__credit_path) = '/report/expiring'" -l to -x -d 'last day of the period, inclusive (default: today)'
+complete -c credit -n "test (__credit_path) = '/report/expiring'" -l month -x -d 'the period is this calendar month (YYYY-MM)'
+complete -c credit -n "test (__credit_path) = '/report/expiring'" -l dept -x -d 'one department'\''s USCC (数据来源单位); '\''*'\'' for all (credit centre users only)'
+complete -c credit -n "test (__credit_path) = '/report/expiring'" -l top -x -d 'how many authorities or users to list before '\''other'\'' (10)'
+complete -c credit -n "test (__credit_path) = '/report/expiring'" -l section -x -d 'print only this section (its id, as in the json output)'
+complete -c credit -n "test (__credit_path) = '/report/expiring'" -l out -r -F -d 'write the report to FILE instead of stdout'
+complete -c credit -n "test (__credit_path) = '/report/activity'" -l from -x -d 'first day of the period (YYYY-MM-DD, China date)'
+complete -c credit -n "test (__credit_path) = '/report/activity'" -l to -x -d 'last day of the period, inclusive (default: today)'
+complete -c credit -n "test (__credit_path) = '/report/activity'" -l month -x -d 'the period is this calendar month (YYYY-MM)'
+complete -c credit -n "test (__credit_path) = '/report/activity'" -l dept -x -d 'one department'\''s USCC (数据来源单位); '\''*'\'' for all (credit centre users only)'
+complete -c credit -n "test (__credit_path) = '/report/activity'" -l top -x -d 'how many authorities or users to list before '\''other'\'' (10)'
+complete -c credit -n "test (__credit_path) = '/report/activity'" -l section -x -d 'print only this section (its id, as in the json output)'
+complete -c credit -n "test (__credit_path) = '/report/activity'" -l out -r -F -d 'write the report to FILE instead of stdout'
 complete -c credit -n "test (__credit_path) = '/calendar'" -a show -d 'show a year'\''s holidays, make-up working days and source'
 complete -c credit -n "test (__credit_path) = '/calendar'" -a load -d 'load a year'\''s State Council holiday notice (admin; audited)'
 complete -c credit -n "test (__credit_path) = '/audit'" -a export -d 'export audit entries exactly as stored, with a manifest; the export is audited'

@@ -48,9 +48,10 @@ void add_global_options(CLI::App& app, GlobalOptions& opts) {
       ->type_name(kFileType)
       ->group(group);
   app.add_option("--format", opts.format,
-                 "output format; json, ndjson and csv are stable interfaces")
-      ->check(CLI::IsMember({"table", "json", "ndjson", "csv"}).description(""))
-      ->type_name("table|json|ndjson|csv")
+                 "output format; json, ndjson and csv are stable interfaces; markdown and html "
+                 "for `credit report`")
+      ->check(CLI::IsMember({"table", "json", "ndjson", "csv", "markdown", "html"}).description(""))
+      ->type_name("table|json|ndjson|csv|markdown|html")
       ->default_str("table")
       ->group(group);
   app.add_flag("-q,--quiet", opts.quiet, "print nothing but errors and requested machine output")

@@ -14,10 +14,16 @@
 namespace credit::cli {
 
 io::Output& Context::out() {
-  if (!out_)
+  if (!out_) {
     out_ =
         std::make_unique<io::Output>(io::parse_format(options.format).value_or(io::Format::table),
                                      options.quiet, options.verbose);
+    // Checked once, when the command first writes; the error itself is then shown as a table.
+    if (!document_formats && (options.format == "markdown" || options.format == "html"))
+      throw Error(ErrorCode::usage,
+                  fmt::format("--format {} is for `credit report` only", options.format),
+                  "use table, json, ndjson or csv with this command");
+  }
   return *out_;
 }
 

@@ -26,6 +26,8 @@ struct GlobalOptions {
 class Context {
  public:
   GlobalOptions options;
+  // Set by commands that render whole documents (credit report): --format markdown and html.
+  bool document_formats = false;
 
   io::Output& out();
   const Clock& clock();

@@ -17,6 +17,7 @@ const ActionRegistry& action_registry() {
     register_record_actions(r);
     register_publish_actions(r);
     register_purge_actions(r);
+    register_report_actions(r);
     return r;
   }();
   return registry;

@@ -12,4 +12,5 @@ void register_import_actions(ActionRegistry& r);   // import.*
 void register_record_actions(ActionRegistry& r);   // record.*
 void register_publish_actions(ActionRegistry& r);  // publish.*
 void register_purge_actions(ActionRegistry& r);    // purge.*
+void register_report_actions(ActionRegistry& r);   // report.*
 }  // namespace credit::service

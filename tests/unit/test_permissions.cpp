@@ -56,6 +56,11 @@ const std::map<std::string, std::set<std::string>>& expected_matrix() {
       {"publish.prepare", {"publisher"}},
       {"publish.confirm", {"publisher"}},
       {"purge.expired", {"publisher"}},
+      // Reports (DESIGN §3: query and report): statistics only; every role but the scheduler.
+      {"report.summary", {"admin", "operator", "reviewer", "auditor", "viewer"}},
+      {"report.compliance", {"admin", "operator", "reviewer", "auditor", "viewer"}},
+      {"report.expiring", {"admin", "operator", "reviewer", "auditor", "viewer"}},
+      {"report.activity", {"admin", "operator", "reviewer", "auditor", "viewer"}},
   };
   return m;
 }
