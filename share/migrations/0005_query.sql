@@ -1,0 +1,32 @@
+-- 0005 the name index behind `credit query --name` (docs/query.md): an FTS5 trigram index over
+-- records.subject_name, kept current by triggers, so every writer — import, amend, revoke and
+-- whatever later changes a record — maintains it without code of its own.
+--
+-- Contentless (content = ''): only the index is stored, not a second copy of the names; a query
+-- joins its rowids to records.id. Each name is indexed with one U+001F appended, which never
+-- occurs in a cleaned name: a 2-character name then still has a trigram, and every 2-character
+-- substring begins some trigram, so 2-character queries are answered from the term list
+-- (record_name_terms) rather than by a scan. Queries of 3 or more characters are phrase queries.
+--
+-- Bulk writers: see docs/query.md, "The name index and bulk imports".
+CREATE VIRTUAL TABLE record_names USING fts5(
+  name, content = '', columnsize = 0, detail = full, tokenize = 'trigram');
+CREATE VIRTUAL TABLE record_name_terms USING fts5vocab(record_names, 'row');
+
+CREATE TRIGGER records_name_insert AFTER INSERT ON records BEGIN
+  INSERT INTO record_names (rowid, name) VALUES (new.id, new.subject_name || char(31));
+END;
+-- A contentless index forgets a row only when told the exact text it indexed.
+CREATE TRIGGER records_name_update AFTER UPDATE OF subject_name ON records
+WHEN old.subject_name IS NOT new.subject_name BEGIN
+  INSERT INTO record_names (record_names, rowid, name)
+    VALUES ('delete', old.id, old.subject_name || char(31));
+  INSERT INTO record_names (rowid, name) VALUES (new.id, new.subject_name || char(31));
+END;
+CREATE TRIGGER records_name_delete AFTER DELETE ON records BEGIN
+  INSERT INTO record_names (record_names, rowid, name)
+    VALUES ('delete', old.id, old.subject_name || char(31));
+END;
+
+-- The records of a store migrated from schema 4.
+INSERT INTO record_names (rowid, name) SELECT id, subject_name || char(31) FROM records;
