@@ -106,7 +106,7 @@ if ((IMPORT)); then
   "$SQLITE3" "$without/store.db" "drop trigger records_name_insert; drop trigger records_name_update; drop trigger records_name_delete"
   t_without=$(import_into "$without")
   t_with=$(import_into "$with")
-  t_index=$(seconds "$SQLITE3" "$without/store.db" "insert into record_names (rowid, name) select id, subject_name || char(31) from records")
+  t_index=$(seconds "$SQLITE3" "$without/store.db" "insert into record_names (rowid, name) select id, subject_name || char(31, 31) from records")
   python3 - "$t_with" "$t_without" "$t_index" "$ROWS" <<'PY'
 import sys
 w, wo, idx = map(float, sys.argv[1:4])

@@ -45,23 +45,40 @@ Json params_of(const QueryOptions& o) {
 
 // Every key of a record row, in the order of the NDJSON line (csv header).
 const std::vector<io::Column>& all_columns() {
-  static const std::vector<io::Column> columns = {
-      {"id", ""},           {"kind", ""},            {"status", ""},
-      {"severity", ""},     {"subject_name", ""},    {"subject_type", ""},
-      {"uscc", ""},         {"id_number", ""},       {"document_number", ""},
-      {"authority", ""},    {"authority_uscc", ""},  {"source_dept_uscc", ""},
-      {"decided_on", ""},   {"publicity_start", ""}, {"publicity_until", ""},
-      {"disclosure", ""},   {"under_repair", ""},    {"disputed", ""},
-      {"archived", ""},     {"masked", ""}};
+  static const std::vector<io::Column> columns = {{"id", ""},
+                                                  {"kind", ""},
+                                                  {"status", ""},
+                                                  {"severity", ""},
+                                                  {"subject_name", ""},
+                                                  {"subject_type", ""},
+                                                  {"uscc", ""},
+                                                  {"id_number", ""},
+                                                  {"document_number", ""},
+                                                  {"authority", ""},
+                                                  {"authority_uscc", ""},
+                                                  {"source_dept_uscc", ""},
+                                                  {"decided_on", ""},
+                                                  {"publicity_start", ""},
+                                                  {"publicity_until", ""},
+                                                  {"disclosure", ""},
+                                                  {"under_repair", ""},
+                                                  {"disputed", ""},
+                                                  {"archived", ""},
+                                                  {"masked", ""}};
   return columns;
 }
 
 const std::vector<io::Column>& table_columns() {
-  static const std::vector<io::Column> columns = {
-      {"id", "ID"},          {"kind", "KIND"},           {"status", "STATUS"},
-      {"severity", "SEV"},   {"subject_name", "SUBJECT"}, {"code", "USCC / ID NUMBER"},
-      {"document_number", "DOCUMENT"}, {"decided_on", "DECIDED"},
-      {"publicity_until", "PUBLICITY UNTIL"}, {"disclosure", "LEVEL"}};
+  static const std::vector<io::Column> columns = {{"id", "ID"},
+                                                  {"kind", "KIND"},
+                                                  {"status", "STATUS"},
+                                                  {"severity", "SEV"},
+                                                  {"subject_name", "SUBJECT"},
+                                                  {"code", "USCC / ID NUMBER"},
+                                                  {"document_number", "DOCUMENT"},
+                                                  {"decided_on", "DECIDED"},
+                                                  {"publicity_until", "PUBLICITY UNTIL"},
+                                                  {"disclosure", "LEVEL"}};
   return columns;
 }
 
@@ -185,7 +202,8 @@ extern const CommandDef cmd_query{
      {"credit query --authority 11110105000005071J --limit 1000 --after 52000 --format csv "
       "--purpose '数据核对'",
       "The next page of an authority's records as CSV"},
-     {"credit query --name 王伟 --level public", "Only public records: no purpose needed (viewer)"}},
+     {"credit query --name 王伟 --level public",
+      "Only public records: no purpose needed (viewer)"}},
     setup};
 
 }  // namespace credit::cli

@@ -15,12 +15,12 @@ extern const CommandDef cmd_serve;
 extern const CommandDef cmd_diag;
 extern const CommandDef cmd_import;
 extern const CommandDef cmd_record;
+extern const CommandDef cmd_query;
 
 const std::vector<const CommandDef*>& command_table() {
   static const std::vector<const CommandDef*> table = {
-      &cmd_init,   &cmd_migrate, &cmd_user,     &cmd_whoami, &cmd_policy,
-      &cmd_import, &cmd_record,  &cmd_calendar, &cmd_audit,  &cmd_serve,
-      &cmd_generate, &cmd_diag,
+      &cmd_init,  &cmd_migrate,  &cmd_user,  &cmd_whoami, &cmd_policy,   &cmd_import, &cmd_record,
+      &cmd_query, &cmd_calendar, &cmd_audit, &cmd_serve,  &cmd_generate, &cmd_diag,
   };
   return table;
 }

@@ -3,10 +3,11 @@
 -- whatever later changes a record — maintains it without code of its own.
 --
 -- Contentless (content = ''): only the index is stored, not a second copy of the names; a query
--- joins its rowids to records.id. Each name is indexed with one U+001F appended, which never
--- occurs in a cleaned name: a 2-character name then still has a trigram, and every 2-character
--- substring begins some trigram, so 2-character queries are answered from the term list
--- (record_name_terms) rather than by a scan. Queries of 3 or more characters are phrase queries.
+-- joins its rowids to records.id. Each name is indexed with two U+001F appended, which never
+-- occur in a cleaned name: a 1-character name then still has a trigram, and every 1- or
+-- 2-character substring begins some trigram, so such short queries are answered from the term
+-- list (record_name_terms, a range of sorted terms) rather than by a scan. Queries of 3 or more
+-- characters are phrase queries of trigrams.
 --
 -- Bulk writers: see docs/query.md, "The name index and bulk imports".
 CREATE VIRTUAL TABLE record_names USING fts5(
@@ -14,19 +15,19 @@ CREATE VIRTUAL TABLE record_names USING fts5(
 CREATE VIRTUAL TABLE record_name_terms USING fts5vocab(record_names, 'row');
 
 CREATE TRIGGER records_name_insert AFTER INSERT ON records BEGIN
-  INSERT INTO record_names (rowid, name) VALUES (new.id, new.subject_name || char(31));
+  INSERT INTO record_names (rowid, name) VALUES (new.id, new.subject_name || char(31, 31));
 END;
 -- A contentless index forgets a row only when told the exact text it indexed.
 CREATE TRIGGER records_name_update AFTER UPDATE OF subject_name ON records
 WHEN old.subject_name IS NOT new.subject_name BEGIN
   INSERT INTO record_names (record_names, rowid, name)
-    VALUES ('delete', old.id, old.subject_name || char(31));
-  INSERT INTO record_names (rowid, name) VALUES (new.id, new.subject_name || char(31));
+    VALUES ('delete', old.id, old.subject_name || char(31, 31));
+  INSERT INTO record_names (rowid, name) VALUES (new.id, new.subject_name || char(31, 31));
 END;
 CREATE TRIGGER records_name_delete AFTER DELETE ON records BEGIN
   INSERT INTO record_names (record_names, rowid, name)
-    VALUES ('delete', old.id, old.subject_name || char(31));
+    VALUES ('delete', old.id, old.subject_name || char(31, 31));
 END;
 
 -- The records of a store migrated from schema 4.
-INSERT INTO record_names (rowid, name) SELECT id, subject_name || char(31) FROM records;
+INSERT INTO record_names (rowid, name) SELECT id, subject_name || char(31, 31) FROM records;

@@ -37,8 +37,9 @@ bool is_withdrawn(std::string_view status, bool archived) {
                          kWithdrawnStatuses.end();
 }
 
-Disclosure effective_level(Disclosure stored, bool withdrawn) {
-  return withdrawn && stored == Disclosure::open ? Disclosure::shared : stored;
+Disclosure effective_level(Disclosure stored, std::string_view status, bool archived) {
+  const bool public_now = status == "published" && !archived;
+  return stored == Disclosure::open && !public_now ? Disclosure::shared : stored;
 }
 
 bool may_see(const Audience& a, Disclosure effective, std::string_view record_dept) {
@@ -48,6 +49,15 @@ bool may_see(const Audience& a, Disclosure effective, std::string_view record_de
 
 bool sees_clear(const Audience& a, std::string_view record_dept) {
   return a.unmasked_right && department_covers(a.dept, record_dept);
+}
+
+RecordView view_of(const Audience& a, Disclosure stored, std::string_view status, bool archived,
+                   std::string_view record_dept) {
+  RecordView v;
+  v.effective = effective_level(stored, status, archived);
+  v.visible = may_see(a, v.effective, record_dept);
+  v.clear = v.visible && sees_clear(a, record_dept);
+  return v;
 }
 
 LevelScope level_scope(const Audience& a, const std::vector<Disclosure>& wanted) {
@@ -80,8 +90,7 @@ Personal personal_kind(const FieldSpec& f, bool natural_person) {
   return Personal::none;
 }
 
-std::string disclose(Personal kind, std::string_view value, bool clear,
-                     const MaskingRules& rules) {
+std::string disclose(Personal kind, std::string_view value, bool clear, const MaskingRules& rules) {
   if (!needs_masking(kind, value, clear)) return std::string(value);
   switch (kind) {
     case Personal::person_name:

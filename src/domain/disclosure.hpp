@@ -7,8 +7,9 @@
 // - Authorised-level records are disclosed to their own department only (and to the credit
 //   centre, '*'): 授权查询 needs an authorisation, which a role alone does not give for another
 //   department's data (严禁越权查询使用信用信息).
-// - A withdrawn record (expired, repaired, revoked, archived: 转为档案保存) is no longer public:
-//   its level is at least shared, so a repaired record cannot be read at the public level.
+// - Only a published record is public: one not yet published (active) or withdrawn (expired,
+//   repaired, revoked, archived: 转为档案保存) is at least shared, so the public level shows what
+//   the portal shows and a repaired record cannot be read at the public level.
 // - Masking. A natural person's name keeps its first character, an ID number keeps the policy's
 //   first and last characters, a legal representative's ID number is never shown — unless the
 //   role has data.unmasked and the record belongs to its department.
@@ -45,8 +46,8 @@ inline constexpr std::array<std::string_view, 3> kWithdrawnStatuses = {"expired"
                                                                        "revoked"};
 bool is_withdrawn(std::string_view status, bool archived);
 
-// The level a record is disclosed at: its stored level, at least shared once withdrawn.
-Disclosure effective_level(Disclosure stored, bool withdrawn);
+// The level a record is disclosed at: its stored level, at least shared unless published now.
+Disclosure effective_level(Disclosure stored, std::string_view status, bool archived);
 
 // Whether the audience may see a record at this effective level of this department.
 bool may_see(const Audience& a, Disclosure effective, std::string_view record_dept);
@@ -64,6 +65,19 @@ LevelScope level_scope(const Audience& a, const std::vector<Disclosure>& wanted)
 bool purpose_required(const Audience& a, const std::vector<Disclosure>& wanted);
 // The same for one record already read.
 bool purpose_required(Disclosure effective, bool clear);
+
+// ---- one record ----
+
+// How an audience sees one record: whether at all, and whether its personal data in clear.
+struct RecordView {
+  Disclosure effective = Disclosure::shared;
+  bool visible = false;
+  bool clear = false;
+};
+// The one decision query, record show and publish share; the SQL of a query (query_sql.cpp)
+// selects exactly the records for which `visible` holds (test_query.cpp checks both agree).
+RecordView view_of(const Audience& a, Disclosure stored, std::string_view status, bool archived,
+                   std::string_view record_dept);
 
 // ---- masking ----
 

@@ -15,6 +15,7 @@ const ActionRegistry& action_registry() {
     register_diag_actions(r);
     register_import_actions(r);
     register_record_actions(r);
+    register_query_actions(r);
     return r;
   }();
   return registry;

@@ -11,7 +11,7 @@ namespace credit::service {
 namespace {
 
 // An FTS5 string: double quotes, an embedded quote doubled; everything else is literal.
-std::string quoted(std::string_view text) {
+std::string fts5_string(std::string_view text) {
   std::string out = "\"";
   for (char c : text) {
     if (c == '"') out += '"';
@@ -43,12 +43,8 @@ std::string normalise_name_query(std::string_view text) {
          "give the name as UTF-8 text");
   const std::string& name = cleaned.value;
   const size_t length = domain::utf8_length(name);
-  if (length < kMinNameQuery)
-    fail(ErrorCode::bad_input,
-         fmt::format("--name '{}' is too short: a name search needs at least {} characters", name,
-                     kMinNameQuery),
-         "a single character (a surname alone) matches a large part of the store; give two or "
-         "more characters of the name, or search by --uscc or --id-number");
+  if (length == 0)
+    fail(ErrorCode::bad_input, "--name is empty", "give some characters of the subject's name");
   if (length > kMaxNameQuery)
     fail(ErrorCode::bad_input,
          fmt::format("--name is {} characters long; names have at most {}", length, kMaxNameQuery),
@@ -59,16 +55,17 @@ std::string normalise_name_query(std::string_view text) {
 }
 
 std::optional<std::string> name_match_expression(store::Db& db, const std::string& name) {
-  if (domain::utf8_length(name) > kMinNameQuery) return quoted(name);
-  // Two characters are too few for a trigram: every occurrence begins some indexed trigram (the
-  // index appends U+001F to each name), so the trigrams that begin with them are the answer.
+  if (domain::utf8_length(name) >= 3) return fts5_string(name);
+  // One or two characters are too few for a trigram: every occurrence begins some indexed
+  // trigram (the index appends two U+001F to each name), so the trigrams that begin with them
+  // are the answer. The term list is read by a range on its sorted terms, not scanned.
   auto terms = db.prepare(
       "SELECT term FROM record_name_terms WHERE term >= ?1 AND term < ?1 || char(1114111)");
   terms.bind(1, ascii_lower(name));
   std::string expression;
   while (terms.step()) {
     if (!expression.empty()) expression += " OR ";
-    expression += quoted(terms.column_view(0));
+    expression += fts5_string(terms.column_view(0));
   }
   if (expression.empty()) return std::nullopt;
   return expression;

@@ -11,17 +11,16 @@ class Db;
 
 namespace credit::service {
 
-inline constexpr size_t kMinNameQuery = 2;  // characters
-inline constexpr size_t kMaxNameQuery = 200;
+inline constexpr size_t kMaxNameQuery = 200;  // characters
 
 // The search text as names are stored: cleaned like an imported name (surrounding spaces,
-// full-width letters and digits). Throws Error(bad_input) for a text shorter than
-// kMinNameQuery characters, longer than kMaxNameQuery, not UTF-8 or holding control characters.
+// full-width letters and digits). Throws Error(bad_input) for an empty text, one longer than
+// kMaxNameQuery characters, not UTF-8 or holding control characters.
 std::string normalise_name_query(std::string_view text);
 
 // The MATCH expression for records whose subject name contains `name` (normalised): a phrase of
-// its trigrams for 3 characters or more; for 2 characters, every indexed trigram that begins
-// with them, read from the term list. nullopt: no record can match.
+// its trigrams for 3 characters or more; for 1 or 2 characters, every indexed trigram that
+// begins with them, read from the term list. nullopt: no record can match.
 std::optional<std::string> name_match_expression(store::Db& db, const std::string& name);
 
 }  // namespace credit::service

@@ -13,6 +13,9 @@ constexpr const char* kColumns =
     "r.document_number, r.authority, r.authority_uscc, r.source_dept_uscc, r.decided_on, "
     "r.publicity_start, r.publicity_until, r.disclosure, r.under_repair, r.disputed, r.archived";
 
+constexpr std::array<domain::Kind, 3> kAllKinds = {domain::Kind::license, domain::Kind::penalty,
+                                                   domain::Kind::dishonest};
+
 std::string sql_list(const std::vector<std::string>& items) {
   std::string out;
   for (const auto& item : items)
@@ -29,24 +32,16 @@ std::string names_sql(const Range& values) {
 }
 
 std::string withdrawn_sql() {
-  return fmt::format("(r.archived = 1 OR r.status IN ({}))",
-                     sql_list({domain::kWithdrawnStatuses.begin(),
-                               domain::kWithdrawnStatuses.end()}));
+  return fmt::format(
+      "(r.archived = 1 OR r.status IN ({}))",
+      sql_list({domain::kWithdrawnStatuses.begin(), domain::kWithdrawnStatuses.end()}));
 }
 
-// The record's effective level (domain::effective_level) as SQL.
-std::string level_sql(bool include_archived) {
-  if (!include_archived) return "r.disclosure";
-  std::string sql = "CASE";
-  for (auto d : {domain::Disclosure::open, domain::Disclosure::shared,
-                 domain::Disclosure::authorised}) {
-    const auto effective = domain::effective_level(d, true);
-    if (effective != d)
-      sql += fmt::format(" WHEN r.disclosure = '{}' AND {} THEN '{}'", domain::to_string(d),
-                         withdrawn_sql(), domain::to_string(effective));
-  }
-  return sql + " ELSE r.disclosure END";
-}
+// The record's effective level (domain::effective_level) as SQL: public only while published;
+// test_query.cpp checks that the statement selects exactly what domain::view_of lets one see.
+constexpr const char* kLevelSql =
+    "(CASE WHEN r.disclosure = 'public' AND (r.status <> 'published' OR r.archived = 1) "
+    "THEN 'shared' ELSE r.disclosure END)";
 
 }  // namespace
 
@@ -73,9 +68,10 @@ QuerySql::QuerySql(const QueryFilter& f, const domain::Audience& a,
     where_ = "r.id > " + param(f.after);
     order_ = "r.id";
     if (match)  // a probe of the name index for each of the code's few records
-      where(fmt::format("EXISTS (SELECT 1 FROM record_names WHERE record_names MATCH {} AND "
-                        "record_names.rowid = r.id)",
-                        param(*match)));
+      where(
+          fmt::format("EXISTS (SELECT 1 FROM record_names WHERE record_names MATCH {} AND "
+                      "record_names.rowid = r.id)",
+                      param(*match)));
   }
   if (f.uscc) where("r.uscc = " + param(*f.uscc));
   if (f.id_number) where("r.id_number = " + param(*f.id_number));
@@ -83,7 +79,7 @@ QuerySql::QuerySql(const QueryFilter& f, const domain::Audience& a,
     // (kind, authority_uscc) lead the natural-key index.
     where("r.authority_uscc = " + param(*f.authority));
     where(f.kind ? "r.kind = " + param(*f.kind)
-                 : fmt::format("r.kind IN ({})", names_sql(domain::kAllKinds)));
+                 : fmt::format("r.kind IN ({})", names_sql(kAllKinds)));
   } else if (f.kind) {
     where("+r.kind = " + param(*f.kind));
   }
@@ -95,7 +91,7 @@ QuerySql::QuerySql(const QueryFilter& f, const domain::Audience& a,
   if (!f.include_archived) where("NOT " + withdrawn_sql());
 
   const auto scope = domain::level_scope(a, f.levels);
-  const std::string level = level_sql(f.include_archived);
+  const std::string level = kLevelSql;
   std::string visible = "0";
   if (!scope.everywhere.empty())
     visible = fmt::format("{} IN ({})", level, names_sql(scope.everywhere));

@@ -40,9 +40,25 @@ class QuerySql {
 
   // The page's columns, in this order.
   enum Column {
-    id, kind, status, severity, subject_name, subject_type, uscc, id_number, document_number,
-    authority, authority_uscc, source_dept_uscc, decided_on, publicity_start, publicity_until,
-    disclosure, under_repair, disputed, archived
+    id,
+    kind,
+    status,
+    severity,
+    subject_name,
+    subject_type,
+    uscc,
+    id_number,
+    document_number,
+    authority,
+    authority_uscc,
+    source_dept_uscc,
+    decided_on,
+    publicity_start,
+    publicity_until,
+    disclosure,
+    under_repair,
+    disputed,
+    archived
   };
 
  private:

@@ -63,17 +63,43 @@ TEST_CASE("the authorised level is for the record's own department and the credi
   CHECK(level_scope(audience_of("viewer", "*"), {Disclosure::authorised}).everywhere.empty());
 }
 
-TEST_CASE("a withdrawn record is no longer public") {
+TEST_CASE("only a published record is public") {
   CHECK(is_withdrawn("expired", false));
   CHECK(is_withdrawn("repaired", false));
   CHECK(is_withdrawn("revoked", false));
   CHECK(is_withdrawn("published", true));
   CHECK_FALSE(is_withdrawn("published", false));
   CHECK_FALSE(is_withdrawn("active", false));
-  CHECK(effective_level(Disclosure::open, true) == Disclosure::shared);
-  CHECK(effective_level(Disclosure::open, false) == Disclosure::open);
-  CHECK(effective_level(Disclosure::authorised, true) == Disclosure::authorised);
-  CHECK_FALSE(may_see(public_audience(), effective_level(Disclosure::open, true), kDept));
+  CHECK(effective_level(Disclosure::open, "published", false) == Disclosure::open);
+  CHECK(effective_level(Disclosure::open, "published", true) == Disclosure::shared);
+  CHECK(effective_level(Disclosure::open, "repaired", false) == Disclosure::shared);
+  CHECK(effective_level(Disclosure::open, "active", false) == Disclosure::shared);
+  CHECK(effective_level(Disclosure::shared, "published", false) == Disclosure::shared);
+  CHECK(effective_level(Disclosure::authorised, "expired", true) == Disclosure::authorised);
+  CHECK_FALSE(
+      may_see(public_audience(), effective_level(Disclosure::open, "expired", false), kDept));
+}
+
+TEST_CASE("one record as each audience sees it") {
+  const RecordView pub = view_of(public_audience(), Disclosure::open, "published", false, kDept);
+  CHECK(pub.visible);
+  CHECK_FALSE(pub.clear);
+  CHECK_FALSE(view_of(public_audience(), Disclosure::open, "active", false, kDept).visible);
+  const RecordView viewer =
+      view_of(audience_of("viewer", "*"), Disclosure::open, "expired", true, kDept);
+  CHECK(viewer.visible);
+  CHECK(viewer.effective == Disclosure::shared);
+  CHECK_FALSE(viewer.clear);
+  CHECK(view_of(audience_of("operator", kDept), Disclosure::authorised, "published", false, kDept)
+            .clear);
+  const RecordView other =
+      view_of(audience_of("operator", kOther), Disclosure::authorised, "published", false, kDept);
+  CHECK_FALSE(other.visible);
+  CHECK_FALSE(other.clear);  // never clear what one may not see
+  CHECK_FALSE(
+      view_of(audience_of("operator", kOther), Disclosure::open, "published", false, kDept).clear);
+  CHECK_FALSE(
+      view_of(audience_of("admin", "*"), Disclosure::open, "published", false, kDept).visible);
 }
 
 TEST_CASE("personal data in clear only with data.unmasked for one's own department") {
@@ -114,8 +140,7 @@ TEST_CASE("masking: names keep the surname, ID numbers their ends, a representat
   const MaskingRules r = rules();
   CHECK(disclose(Personal::person_name, "欧阳娜娜", false, r) == "欧***");
   CHECK(disclose(Personal::id_number, "310104198001012755", false, r) == "3101**********2755");
-  CHECK(disclose(Personal::legal_rep_id, "11010519491231002X", false, r) ==
-        std::string(18, '*'));
+  CHECK(disclose(Personal::legal_rep_id, "11010519491231002X", false, r) == std::string(18, '*'));
   CHECK(disclose(Personal::none, "北京市某某有限公司", false, r) == "北京市某某有限公司");
   CHECK(disclose(Personal::person_name, "欧阳娜娜", true, r) == "欧阳娜娜");
   CHECK(disclose(Personal::legal_rep_id, "11010519491231002X", true, r) == "11010519491231002X");

@@ -51,6 +51,7 @@ const std::map<std::string, std::set<std::string>>& expected_matrix() {
       {"record.show", {"operator", "reviewer", "viewer"}},
       {"record.amend", {"operator"}},
       {"record.revoke", {"operator"}},
+      {"query.run", {"operator", "reviewer", "viewer"}},
   };
   return m;
 }
