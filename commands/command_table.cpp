@@ -19,8 +19,9 @@ extern const CommandDef cmd_query;
 
 const std::vector<const CommandDef*>& command_table() {
   static const std::vector<const CommandDef*> table = {
-      &cmd_init,  &cmd_migrate,  &cmd_user,  &cmd_whoami, &cmd_policy,   &cmd_import, &cmd_record,
-      &cmd_query, &cmd_calendar, &cmd_audit, &cmd_serve,  &cmd_generate, &cmd_diag,
+      &cmd_init,   &cmd_migrate, &cmd_user,     &cmd_whoami, &cmd_policy,
+      &cmd_import, &cmd_record,  &cmd_calendar, &cmd_audit,  &cmd_serve,
+      &cmd_generate, &cmd_diag, &cmd_query,
   };
   return table;
 }

@@ -2,13 +2,13 @@
 // One registration function per service module (see actions.cpp).
 namespace credit::service {
 class ActionRegistry;
-void register_account_actions(ActionRegistry& r);   // user.*, whoami
-void register_store_actions(ActionRegistry& r);     // store.migrate, store.info
-void register_audit_actions(ActionRegistry& r);     // audit.verify/export/checkpoint/key
-void register_policy_actions(ActionRegistry& r);    // policy.*
-void register_calendar_actions(ActionRegistry& r);  // calendar.*
-void register_diag_actions(ActionRegistry& r);      // diag.upload
-void register_import_actions(ActionRegistry& r);    // import.*
-void register_record_actions(ActionRegistry& r);    // record.*
-void register_query_actions(ActionRegistry& r);     // query.*
+void register_account_actions(ActionRegistry& r);  // user.*, whoami
+void register_store_actions(ActionRegistry& r);    // store.migrate, store.info
+void register_audit_actions(ActionRegistry& r);    // audit.verify/export/checkpoint/key
+void register_policy_actions(ActionRegistry& r);   // policy.*
+void register_calendar_actions(ActionRegistry& r); // calendar.*
+void register_diag_actions(ActionRegistry& r);     // diag.upload
+void register_import_actions(ActionRegistry& r);   // import.*
+void register_record_actions(ActionRegistry& r);   // record.*
+void register_query_actions(ActionRegistry& r);    // query.*
 }  // namespace credit::service
