@@ -118,7 +118,7 @@ void setup(CLI::App& app, Context& ctx) {
       ->type_name("ID")
       ->group(filters);
   app.add_option("--name", o->name,
-                 "part of the subject's name (行政相对人名称), at least 2 characters; indexed")
+                 "part of the subject's name (行政相对人名称), one character or more; indexed")
       ->type_name("TEXT")
       ->group(filters);
   app.add_option("--kind", o->kind, "the kind of record")
@@ -172,18 +172,22 @@ extern const CommandDef cmd_query{
     "query",
     "find records by credit code, ID number or name; masked per role, every use registered",
     "Finds records by the subject's unified social credit code (--uscc), a natural person's ID "
-    "number (--id-number) or part of the subject's name (--name, at least two characters, "
-    "answered from a name index), narrowed by kind, status, severity, deciding authority, "
+    "number (--id-number) or part of the subject's name (--name, any part of one "
+    "character or more, answered from a name index), narrowed by kind, status, severity, deciding "
+    "authority, "
     "decision dates and whether the record is published now. Filters combine; records come in "
     "record-number order, --limit at a time (100 by default): when there are more, a note on "
     "stderr gives the --after value for the next page. --count prints only the number.\n\n"
     "What you see depends on your role. Each record has a disclosure level: public (社会公开), "
     "shared (政务共享, government sharing) or authorised (授权查询); viewers see public and "
     "shared records, operators and reviewers also their own department's authorised records, "
-    "administrators, publishers and auditors none. Withdrawn records (expired, repaired, "
-    "revoked) are no longer public: they need the shared level. A natural person's name keeps "
+    "administrators, publishers and auditors none. Only a record published now is public: one "
+    "not yet published or withdrawn (expired, repaired, revoked, archived) needs the shared "
+    "level, and its disclosure column says so. Withdrawn records are left out unless "
+    "--include-archived or a withdrawn --status is given. A natural person's name keeps "
     "its surname (张*) and an ID number only its first and last characters, unless your role "
-    "may see personal data and the record belongs to your department.\n\n"
+    "may see personal data and the record belongs to your department; `credit record show` "
+    "masks the same way.\n\n"
     "Every query is registered in the audit log (查询使用登记): who, when, the filter (names "
     "and ID numbers as HMACs), the purpose and how many records were found — never the records. "
     "A query that can return more than the public sees needs --purpose; without it the query is "
