@@ -8,13 +8,17 @@
 -- 2-character substring begins some trigram, so such short queries are answered from the term
 -- list (record_name_terms, a range of sorted terms) rather than by a scan. Queries of 3 or more
 -- characters are phrase queries of trigrams.
---
--- Bulk writers: see docs/query.md, "The name index and bulk imports".
 CREATE VIRTUAL TABLE record_names USING fts5(
   name, content = '', columnsize = 0, detail = full, tokenize = 'trigram');
 CREATE VIRTUAL TABLE record_name_terms USING fts5vocab(record_names, 'row');
 
-CREATE TRIGGER records_name_insert AFTER INSERT ON records BEGIN
+-- A bulk writer (an import batch) defers its new records' names and indexes them in one
+-- statement at the end of its transaction (name_index.hpp, DeferredNameIndex): a trigger's
+-- insert into FTS5 runs inside each statement's savepoint, where FTS5 writes its pending terms
+-- out, so indexing row by row costs more than the import itself. The setting exists only inside
+-- that writer's transaction.
+CREATE TRIGGER records_name_insert AFTER INSERT ON records
+WHEN NOT EXISTS (SELECT 1 FROM settings WHERE key = 'name_index.deferred') BEGIN
   INSERT INTO record_names (rowid, name) VALUES (new.id, new.subject_name || char(31, 31));
 END;
 -- A contentless index forgets a row only when told the exact text it indexed.

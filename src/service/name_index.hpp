@@ -1,6 +1,7 @@
 #pragma once
 // The name index (share/migrations/0005_query.sql, docs/query.md): how a name substring becomes
 // an FTS5 query on record_names, whose rowids are records.id.
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,5 +23,23 @@ std::string normalise_name_query(std::string_view text);
 // its trigrams for 3 characters or more; for 1 or 2 characters, every indexed trigram that
 // begins with them, read from the term list. nullopt: no record can match.
 std::optional<std::string> name_match_expression(store::Db& db, const std::string& name);
+
+// Within a bulk writer's transaction: the records inserted from construction to finish() are
+// indexed by finish() in one statement instead of one by one by the insert trigger (see
+// 0005_query.sql for why). Names changed meanwhile by updates are still indexed by the update
+// trigger, so only records that exist before construction may be updated in between.
+class DeferredNameIndex {
+ public:
+  explicit DeferredNameIndex(store::Db& db);
+  ~DeferredNameIndex();  // without finish(): the transaction is being rolled back
+  void finish();
+  DeferredNameIndex(const DeferredNameIndex&) = delete;
+  DeferredNameIndex& operator=(const DeferredNameIndex&) = delete;
+
+ private:
+  store::Db& db_;
+  int64_t last_id_ = 0;  // records up to this existed before
+  bool finished_ = false;
+};
 
 }  // namespace credit::service

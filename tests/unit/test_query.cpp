@@ -326,3 +326,39 @@ TEST_CASE("every query is registered with its purpose and count, never its resul
     h.ts.call("query.run", {{"levels", {"public"}}}, h.op);
   }) == ErrorCode::usage);
 }
+
+TEST_CASE("an import indexes its new records' names at the end of the batch, staged or not") {
+  test::TestStore ts;
+  const std::string op = ts.add_user("op", "operator", kDept);
+  const std::string rev = ts.add_user("rev", "reviewer", kDept);
+  auto import = [&](uint64_t seed) {
+    service::Call call{"import.run", {{"kind", "penalty"}}, op, {}, {}};
+    call.inputs.push_back(
+        {"in.csv", io::make_string_source(sample_csv(40, seed, kDept), "in.csv")});
+    return ts.service().call(call);
+  };
+  auto indexed = [&] {
+    auto s = ts.store->db().prepare(
+        "SELECT count(*) FROM records WHERE id IN (SELECT rowid FROM record_names WHERE "
+        "record_names MATCH '\"有限公司\"') OR (instr(subject_name, '有限公司') = 0)");
+    s.step();
+    return s.column_int64(0);
+  };
+  auto records = [&] {
+    auto s = ts.store->db().prepare("SELECT count(*) FROM records");
+    s.step();
+    return s.column_int64(0);
+  };
+  const int64_t batch = import(5)["batch"];  // staged: no authorisation
+  ts.call("import.approve", {{"batch", batch}}, rev);
+  CHECK(records() == 40);
+  CHECK(indexed() == 40);
+  ts.call("import.authorize", {{"kinds", {"penalty"}}, {"until", "2026-12-31"}}, rev);
+  import(6);  // committed at once
+  CHECK(records() == 80);
+  CHECK(indexed() == 80);
+  auto flag =
+      ts.store->db().prepare("SELECT count(*) FROM settings WHERE key = 'name_index.deferred'");
+  flag.step();
+  CHECK(flag.column_int64(0) == 0);
+}
