@@ -12,15 +12,11 @@ CREATE VIRTUAL TABLE record_names USING fts5(
   name, content = '', columnsize = 0, detail = full, tokenize = 'trigram');
 CREATE VIRTUAL TABLE record_name_terms USING fts5vocab(record_names, 'row');
 
--- A bulk writer (an import batch) defers its new records' names and indexes them in one
--- statement at the end of its transaction (name_index.hpp, DeferredNameIndex): a trigger's
--- insert into FTS5 runs inside each statement's savepoint, where FTS5 writes its pending terms
--- out, so indexing row by row costs more than the import itself. The setting exists only inside
--- that writer's transaction.
-CREATE TRIGGER records_name_insert AFTER INSERT ON records
-WHEN NOT EXISTS (SELECT 1 FROM settings WHERE key = 'name_index.deferred') BEGIN
-  INSERT INTO record_names (rowid, name) VALUES (new.id, new.subject_name || char(31, 31));
-END;
+-- New records are indexed by their writer, in one statement at the end of its batch
+-- (service/name_index.hpp, NewRecordNames; records are inserted only by RecordWriter, always
+-- inside one): a trigger that writes FTS5 makes every INSERT INTO records open a virtual-table
+-- savepoint, at which FTS5 3.40 writes out its pending terms, and on 100,000 rows that cost more
+-- than the rest of the import. Changes and deletions are rare and handled by triggers.
 -- A contentless index forgets a row only when told the exact text it indexed.
 CREATE TRIGGER records_name_update AFTER UPDATE OF subject_name ON records
 WHEN old.subject_name IS NOT new.subject_name BEGIN

@@ -97,7 +97,7 @@ Json import_run(ActionContext& ctx) {
   store::Savepoint whole(db, "import_batch");  // a dry run rolls everything back
   b.id = insert_batch(db, "import", kind, b.dept, ctx.user.name, now);
   store::Savepoint rows(db, "import_rows");  // a rejected batch keeps only its record
-  DeferredNameIndex names(db);
+  NewRecordNames names(db);
   BatchApplier applier(
       ctx, spec, policy->profile, mode,
       {ctx.user.name, now, "import", ctx.optional_string("reason").value_or(""), b.id});
@@ -162,7 +162,7 @@ void approve_import(ActionContext& ctx, Batch& b, bool skip_invalid, const std::
     report_row(ctx,
                {{"type", "columns"}, {"file", "batch"}, {"columns", codes}, {"encoding", "utf-8"}});
   };
-  DeferredNameIndex names(ctx.db());
+  NewRecordNames names(ctx.db());
   for_each_staged_row(ctx.db(), b.id, spec,
                       [&](const StagedRow& staged) { applier.apply(staged.raw, staged.origin); });
   names.finish();

@@ -71,28 +71,17 @@ std::optional<std::string> name_match_expression(store::Db& db, const std::strin
   return expression;
 }
 
-DeferredNameIndex::DeferredNameIndex(store::Db& db) : db_(db) {
+NewRecordNames::NewRecordNames(store::Db& db) : db_(db) {
   auto last = db_.prepare("SELECT coalesce(max(id), 0) FROM records");
   last.step();
   last_id_ = last.column_int64(0);
-  db_.exec("INSERT INTO settings (key, value) VALUES ('name_index.deferred', '1')");
 }
 
-DeferredNameIndex::~DeferredNameIndex() {
-  if (finished_) return;
-  try {
-    db_.exec("DELETE FROM settings WHERE key = 'name_index.deferred'");
-  } catch (...) {
-  }
-}
-
-void DeferredNameIndex::finish() {
-  db_.exec("DELETE FROM settings WHERE key = 'name_index.deferred'");
+void NewRecordNames::finish() {
   auto index = db_.prepare(
       "INSERT INTO record_names (rowid, name) SELECT id, subject_name || char(31, 31) FROM "
       "records WHERE id > ?");
   index.bind(1, last_id_).run();
-  finished_ = true;
 }
 
 }  // namespace credit::service

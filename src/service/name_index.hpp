@@ -24,22 +24,17 @@ std::string normalise_name_query(std::string_view text);
 // begins with them, read from the term list. nullopt: no record can match.
 std::optional<std::string> name_match_expression(store::Db& db, const std::string& name);
 
-// Within a bulk writer's transaction: the records inserted from construction to finish() are
-// indexed by finish() in one statement instead of one by one by the insert trigger (see
-// 0005_query.sql for why). Names changed meanwhile by updates are still indexed by the update
-// trigger, so only records that exist before construction may be updated in between.
-class DeferredNameIndex {
+// Indexes the names of the records inserted between construction and finish(), in one
+// statement (0005_query.sql says why this is not an insert trigger). Every writer that inserts
+// records holds one over its inserts, inside the same transaction.
+class NewRecordNames {
  public:
-  explicit DeferredNameIndex(store::Db& db);
-  ~DeferredNameIndex();  // without finish(): the transaction is being rolled back
+  explicit NewRecordNames(store::Db& db);
   void finish();
-  DeferredNameIndex(const DeferredNameIndex&) = delete;
-  DeferredNameIndex& operator=(const DeferredNameIndex&) = delete;
 
  private:
   store::Db& db_;
-  int64_t last_id_ = 0;  // records up to this existed before
-  bool finished_ = false;
+  int64_t last_id_ = 0;  // records up to this id existed before
 };
 
 }  // namespace credit::service
