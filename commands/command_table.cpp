@@ -15,18 +15,34 @@ extern const CommandDef cmd_serve;
 extern const CommandDef cmd_diag;
 extern const CommandDef cmd_import;
 extern const CommandDef cmd_record;
+extern const CommandDef cmd_query;
 extern const CommandDef cmd_publish;
 extern const CommandDef cmd_purge;
 extern const CommandDef cmd_report;
 
+// One command a line, so that adding a command is a one-line change.
+// clang-format off
 const std::vector<const CommandDef*>& command_table() {
   static const std::vector<const CommandDef*> table = {
-      &cmd_init,    &cmd_migrate, &cmd_user,   &cmd_whoami,
-      &cmd_policy,  &cmd_import,  &cmd_record, &cmd_publish,
-      &cmd_purge,   &cmd_report,  &cmd_calendar, &cmd_audit,
-      &cmd_serve,   &cmd_generate, &cmd_diag,
+      &cmd_init,
+      &cmd_migrate,
+      &cmd_user,
+      &cmd_whoami,
+      &cmd_policy,
+      &cmd_import,
+      &cmd_record,
+      &cmd_query,
+      &cmd_publish,
+      &cmd_purge,
+      &cmd_report,
+      &cmd_calendar,
+      &cmd_audit,
+      &cmd_serve,
+      &cmd_generate,
+      &cmd_diag,
   };
   return table;
 }
+// clang-format on
 
 }  // namespace credit::cli

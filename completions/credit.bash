@@ -43,8 +43,12 @@ _credit() {
       "/audit/checkpoint") path="$path/$w" ;;
       "/audit/key") path="$path/$w" ;;
       "/serve") path="$path/$w" ;;
+<<<<<<< HEAD
       "/publish") path="$path/$w" ;;
       "/purge-expired") path="$path/$w" ;;
+=======
+      "/query") path="$path/$w" ;;
+>>>>>>> issue-4-query
     esac
   done
   case "$path:$prev" in
@@ -122,6 +126,7 @@ _credit() {
     "/serve":--cert) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     "/serve":--key) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     "/serve":--threads) return ;;
+<<<<<<< HEAD
     "/publish":--out) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     "/publish":--to) return ;;
     "/publish":--portal-cacert) COMPREPLY=($(compgen -f -- "$cur")); return ;;
@@ -135,6 +140,24 @@ _credit() {
 =======
     "") subs="init migrate user whoami policy import record report calendar audit serve"; opts="--store --token --token-file --cacert --format --quiet -q --verbose -v --config --version" ;;
 >>>>>>> issue-7-report
+=======
+    "/query":--uscc) return ;;
+    "/query":--id-number) return ;;
+    "/query":--name) return ;;
+    "/query":--kind) COMPREPLY=($(compgen -W "license penalty dishonest" -- "$cur")); return ;;
+    "/query":--status) COMPREPLY=($(compgen -W "active published expired repaired revoked" -- "$cur")); return ;;
+    "/query":--severity) COMPREPLY=($(compgen -W "minor general severe" -- "$cur")); return ;;
+    "/query":--authority) return ;;
+    "/query":--decided-from) return ;;
+    "/query":--decided-to) return ;;
+    "/query":--level) COMPREPLY=($(compgen -W "public shared authorised" -- "$cur")); return ;;
+    "/query":--purpose) return ;;
+    "/query":--limit) return ;;
+    "/query":--after) return ;;
+  esac
+  case "$path" in
+    "") subs="init migrate user whoami policy import record calendar audit serve query"; opts="--store --token --token-file --cacert --format --quiet -q --verbose -v --config --version" ;;
+>>>>>>> issue-4-query
     "/init") subs=""; opts="--admin" ;;
     "/migrate") subs=""; opts="--dry-run" ;;
     "/user") subs="add list disable enable token"; opts="" ;;
@@ -173,8 +196,12 @@ _credit() {
     "/audit/checkpoint") subs=""; opts="--out" ;;
     "/audit/key") subs=""; opts="--out" ;;
     "/serve") subs=""; opts="--listen --cert --key --threads" ;;
+<<<<<<< HEAD
     "/publish") subs=""; opts="--out --to --portal-cacert --full --dry-run --attempts --timeout --retry-delay" ;;
     "/purge-expired") subs=""; opts="--dry-run" ;;
+=======
+    "/query") subs=""; opts="--uscc --id-number --name --kind --status --severity --authority --decided-from --decided-to --in-publicity --include-archived --level --purpose --limit --after --count" ;;
+>>>>>>> issue-4-query
   esac
   local globals="--store --token --token-file --cacert --format --quiet -q --verbose -v --config --version"
   if [[ "$cur" == -* ]]; then

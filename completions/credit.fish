@@ -3,10 +3,14 @@ function __credit_path
     set -l path ""
     for t in (commandline -opc)[2..-1]
 <<<<<<< HEAD
+<<<<<<< HEAD
         if contains -- "$path/$t" "/init" "/migrate" "/user" "/user/add" "/user/list" "/user/disable" "/user/enable" "/user/token" "/whoami" "/policy" "/policy/show" "/policy/list" "/policy/set" "/import" "/import/approve" "/import/reject" "/import/list" "/import/show" "/import/authorize" "/import/authorizations" "/record" "/record/show" "/record/amend" "/record/revoke" "/calendar" "/calendar/show" "/calendar/load" "/audit" "/audit/export" "/audit/verify" "/audit/checkpoint" "/audit/key" "/serve" "/publish" "/purge-expired"
 =======
         if contains -- "$path/$t" "/init" "/migrate" "/user" "/user/add" "/user/list" "/user/disable" "/user/enable" "/user/token" "/whoami" "/policy" "/policy/show" "/policy/list" "/policy/set" "/import" "/import/approve" "/import/reject" "/import/list" "/import/show" "/import/authorize" "/import/authorizations" "/record" "/record/show" "/record/amend" "/record/revoke" "/report" "/report/summary" "/report/compliance" "/report/expiring" "/report/activity" "/calendar" "/calendar/show" "/calendar/load" "/audit" "/audit/export" "/audit/verify" "/audit/checkpoint" "/audit/key" "/serve"
 >>>>>>> issue-7-report
+=======
+        if contains -- "$path/$t" "/init" "/migrate" "/user" "/user/add" "/user/list" "/user/disable" "/user/enable" "/user/token" "/whoami" "/policy" "/policy/show" "/policy/list" "/policy/set" "/import" "/import/approve" "/import/reject" "/import/list" "/import/show" "/import/authorize" "/import/authorizations" "/record" "/record/show" "/record/amend" "/record/revoke" "/calendar" "/calendar/show" "/calendar/load" "/audit" "/audit/export" "/audit/verify" "/audit/checkpoint" "/audit/key" "/serve" "/query"
+>>>>>>> issue-4-query
             set path "$path/$t"
         end
     end
@@ -24,8 +28,12 @@ complete -c credit -n "test (__credit_path) = ''" -a report -d 'statistics and c
 complete -c credit -n "test (__credit_path) = ''" -a calendar -d 'show and update the working-day calendar that deadlines are counted in'
 complete -c credit -n "test (__credit_path) = ''" -a audit -d 'export and verify the hash-chained audit log; signed checkpoints'
 complete -c credit -n "test (__credit_path) = ''" -a serve -d 'serve a store over HTTPS to remote `credit --store https://…` clients'
+<<<<<<< HEAD
 complete -c credit -n "test (__credit_path) = ''" -a publish -d 'deliver the next release to the credit portal: what to publish and what to withdraw'
 complete -c credit -n "test (__credit_path) = ''" -a purge-expired -d 'withdraw and archive records whose publicity period ended; end expired listings'
+=======
+complete -c credit -n "test (__credit_path) = ''" -a query -d 'find records by credit code, ID number or name; masked per role, every use registered'
+>>>>>>> issue-4-query
 complete -c credit -l store -r -F -d 'the store: an SQLite file, or https://host:port of `credit serve`'
 complete -c credit -l token -x -d 'your access token (prefer --token-file or CREDIT_TOKEN: command lines are visible to other users)'
 complete -c credit -l token-file -r -F -d 'read the token from FILE, which must be readable only by you (chmod 600)'
@@ -135,6 +143,7 @@ complete -c credit -n "test (__credit_path) = '/serve'" -l listen -x -d 'the add
 complete -c credit -n "test (__credit_path) = '/serve'" -l cert -r -F -d 'the server'\''s TLS certificate, PEM, with its intermediate certificates'
 complete -c credit -n "test (__credit_path) = '/serve'" -l key -r -F -d 'the certificate'\''s private key, PEM (unencrypted)'
 complete -c credit -n "test (__credit_path) = '/serve'" -l threads -x -d 'how many requests are served at once'
+<<<<<<< HEAD
 complete -c credit -n "test (__credit_path) = '/publish'" -l out -r -F -d 'write the release into DIR/release-NNNNNN (manifest.json, upsert.ndjson, withdraw.ndjson), atomically'
 complete -c credit -n "test (__credit_path) = '/publish'" -l to -x -d 'POST the release to the portal at this https:// URL; it counts as delivered once the portal answers 2xx'
 complete -c credit -n "test (__credit_path) = '/publish'" -l portal-cacert -r -F -d 'trust the CA certificate in this PEM FILE for the portal (a private CA); the portal'\''s certificate is always verified'
@@ -144,3 +153,21 @@ complete -c credit -n "test (__credit_path) = '/publish'" -l attempts -x -d 'att
 complete -c credit -n "test (__credit_path) = '/publish'" -l timeout -x -d 'seconds allowed for each attempt'
 complete -c credit -n "test (__credit_path) = '/publish'" -l retry-delay -x -d 'seconds before the second attempt; doubled for each further one (at most 60)'
 complete -c credit -n "test (__credit_path) = '/purge-expired'" -l dry-run -d 'count what is due; change nothing'
+=======
+complete -c credit -n "test (__credit_path) = '/query'" -l uscc -x -d 'the subject'\''s unified social credit code'
+complete -c credit -n "test (__credit_path) = '/query'" -l id-number -x -d 'a natural person'\''s ID number (证件号码)'
+complete -c credit -n "test (__credit_path) = '/query'" -l name -x -d 'part of the subject'\''s name (行政相对人名称), one character or more; indexed'
+complete -c credit -n "test (__credit_path) = '/query'" -l kind -x -a 'license penalty dishonest' -d 'the kind of record'
+complete -c credit -n "test (__credit_path) = '/query'" -l status -x -a 'active published expired repaired revoked' -d 'the record'\''s status (a withdrawn status implies --include-archived)'
+complete -c credit -n "test (__credit_path) = '/query'" -l severity -x -a 'minor general severe' -d 'the severity the policy gave the record'
+complete -c credit -n "test (__credit_path) = '/query'" -l authority -x -d 'the deciding authority'\''s unified social credit code (处罚机关/许可机关)'
+complete -c credit -n "test (__credit_path) = '/query'" -l decided-from -x -d 'decided on or after this date'
+complete -c credit -n "test (__credit_path) = '/query'" -l decided-to -x -d 'decided on or before this date'
+complete -c credit -n "test (__credit_path) = '/query'" -l in-publicity -d 'only records published now: status published, publicity not yet ended'
+complete -c credit -n "test (__credit_path) = '/query'" -l include-archived -d 'also withdrawn records (expired, repaired, revoked): the archive'
+complete -c credit -n "test (__credit_path) = '/query'" -l level -x -a 'public shared authorised' -d 'only records at this disclosure level (repeat for several; default: every level your role may see)'
+complete -c credit -n "test (__credit_path) = '/query'" -l purpose -x -d 'why you query (查询使用登记); required unless the query can return only what the public sees'
+complete -c credit -n "test (__credit_path) = '/query'" -l limit -x -d 'at most N records (1–10000)'
+complete -c credit -n "test (__credit_path) = '/query'" -l after -x -d 'continue after this record number: the next page (records come in id order)'
+complete -c credit -n "test (__credit_path) = '/query'" -l count -d 'print only how many records match'
+>>>>>>> issue-4-query

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <set>
+
 #include "cli/command.hpp"
 #include "cli/context.hpp"
 #include "util/error.hpp"
@@ -65,7 +67,7 @@ void add_global_options(CLI::App& app, GlobalOptions& opts) {
 
 }  // namespace
 
-std::unique_ptr<CLI::App> build_app(Context& ctx) {
+std::unique_ptr<CLI::App> build_app(Context& ctx, const CommandDef* only) {
   auto app = std::make_unique<CLI::App>(std::string(kProgramSummary), "credit");
   app->fallthrough();  // global options may follow the subcommand
   app->require_subcommand(1);
@@ -77,17 +79,52 @@ std::unique_ptr<CLI::App> build_app(Context& ctx) {
   for (const CommandDef* def : command_table()) {
     CLI::App* sub = app->add_subcommand(std::string(def->name), std::string(def->summary));
     if (def->hidden) sub->group("");
-    def->setup(*sub, ctx);
+    if (only == nullptr || only == def) def->setup(*sub, ctx);
   }
   return app;
 }
+
+namespace {
+
+// The command a command line invokes: its first word that is not a global option or an
+// option's value. nullptr when there is none or --help-all asks for every command.
+const CommandDef* invoked_command(int argc, char** argv) {
+  static const std::set<std::string_view> valued = {"--store",  "--token",  "--token-file",
+                                                    "--cacert", "--format", "--config"};
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--help-all") return nullptr;
+    if (valued.count(arg)) {
+      ++i;
+      continue;
+    }
+    if (arg.empty() || arg[0] == '-') continue;
+    for (const CommandDef* def : command_table())
+      if (def->name == arg) return def;
+    return nullptr;
+  }
+  return nullptr;
+}
+
+}  // namespace
 
 int run(int argc, char** argv) {
   Context ctx;
   std::unique_ptr<CLI::App> app;
   try {
-    app = build_app(ctx);
-    app->parse(argc, argv);
+    // Only the invoked command's options are built (a tenth of a short command's start-up);
+    // anything that needs the others (--help-all, an unknown or mistyped command) gets the
+    // whole tree. Callbacks run only after a successful parse, so a retry runs nothing twice, and
+    // it parses the same arguments into the same global options.
+    const CommandDef* only = invoked_command(argc, argv);
+    app = build_app(ctx, only);
+    try {
+      app->parse(argc, argv);
+    } catch (const CLI::ParseError&) {
+      if (only == nullptr) throw;
+      app = build_app(ctx);
+      app->parse(argc, argv);
+    }
     return 0;
   } catch (const CLI::CallForHelp& e) {
     return app->exit(e);

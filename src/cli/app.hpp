@@ -12,8 +12,10 @@ inline constexpr std::string_view kProgramSummary =
     "public credit information platform toolkit (公共信用信息平台)";
 extern const std::string_view kProgramDescription;
 
-// The whole command line: global options in one place, then every command of the table.
-std::unique_ptr<CLI::App> build_app(Context& ctx);
+struct CommandDef;
+// The whole command line: global options in one place, then every command of the table, each
+// with its options, or (`only`) just that command's; the others are then names and summaries.
+std::unique_ptr<CLI::App> build_app(Context& ctx, const CommandDef* only = nullptr);
 // Parses and runs; returns the process exit code (see `man credit`, EXIT STATUS).
 int run(int argc, char** argv);
 

@@ -18,6 +18,7 @@ const ActionRegistry& action_registry() {
     register_publish_actions(r);
     register_purge_actions(r);
     register_report_actions(r);
+    register_query_actions(r);
     return r;
   }();
   return registry;

@@ -12,6 +12,7 @@
 #include "service/file_import.hpp"
 #include "service/import_support.hpp"
 #include "service/modules.hpp"
+#include "service/name_index.hpp"
 #include "service/reference.hpp"
 #include "store/savepoint.hpp"
 #include "store/store.hpp"
@@ -96,6 +97,7 @@ Json import_run(ActionContext& ctx) {
   store::Savepoint whole(db, "import_batch");  // a dry run rolls everything back
   b.id = insert_batch(db, "import", kind, b.dept, ctx.user.name, now);
   store::Savepoint rows(db, "import_rows");  // a rejected batch keeps only its record
+  NewRecordNames names(db);
   BatchApplier applier(
       ctx, spec, policy->profile, mode,
       {ctx.user.name, now, "import", ctx.optional_string("reason").value_or(""), b.id});
@@ -106,6 +108,7 @@ Json import_run(ActionContext& ctx) {
   b.unknown_columns = reader.unknown_columns();
   b.counts = applier.counts();
 
+  names.finish();
   const BatchCounts& c = b.counts;
   if (c.rejected > 0 && (!skip_invalid || c.accepted == 0)) {
     b.status = "rejected";
@@ -159,8 +162,10 @@ void approve_import(ActionContext& ctx, Batch& b, bool skip_invalid, const std::
     report_row(ctx,
                {{"type", "columns"}, {"file", "batch"}, {"columns", codes}, {"encoding", "utf-8"}});
   };
+  NewRecordNames names(ctx.db());
   for_each_staged_row(ctx.db(), b.id, spec,
                       [&](const StagedRow& staged) { applier.apply(staged.raw, staged.origin); });
+  names.finish();
   const BatchCounts& c = applier.counts();
   if (c.rejected > 0 && !skip_invalid)
     fail(ErrorCode::conflict,

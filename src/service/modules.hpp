@@ -13,4 +13,5 @@ void register_record_actions(ActionRegistry& r);   // record.*
 void register_publish_actions(ActionRegistry& r);  // publish.*
 void register_purge_actions(ActionRegistry& r);    // purge.*
 void register_report_actions(ActionRegistry& r);   // report.*
+void register_query_actions(ActionRegistry& r);    // query.*
 }  // namespace credit::service

@@ -5,6 +5,7 @@
 
 #include <set>
 
+#include "domain/disclosure.hpp"
 #include "domain/roles.hpp"
 #include "domain/row_validation.hpp"
 #include "io/kind_files.hpp"
@@ -74,32 +75,42 @@ std::string change_key(const StoredRecord& r) {
   return fmt::format("record:{}:v{}", r.id, r.version);
 }
 
-// Whether the caller sees personal values in clear: its own department's records, with the right.
-bool sees_unmasked(const ActionContext& ctx, const StoredRecord& r) {
-  return domain::role_has_right(ctx.user.role, "data.unmasked") &&
-         domain::department_covers(ctx.user.dept, r.dept);
+// How the caller sees the record (domain/disclosure, the same decision as `credit query`);
+// refuses a record it may not see.
+domain::RecordView require_view(const ActionContext& ctx, const StoredRecord& r) {
+  const auto audience = domain::audience_of(ctx.user.role, ctx.user.dept);
+  const auto stored =
+      domain::parse_disclosure(r.disclosure).value_or(domain::Disclosure::authorised);
+  const bool archived = r.columns["archived"].get<int64_t>() != 0;
+  const auto view = domain::view_of(audience, stored, r.status, archived, r.dept);
+  if (!view.visible)
+    fail(ErrorCode::permission_denied,
+         fmt::format("record {} is at the {} disclosure level{}, which role '{}' of user '{}' may "
+                     "not see",
+                     r.id, domain::to_string(view.effective),
+                     view.effective == domain::Disclosure::authorised
+                         ? fmt::format(" of department {}", r.dept)
+                         : "",
+                     ctx.user.role, ctx.user.name),
+         "authorised-level records are shown to their own department's operators and reviewers "
+         "and the credit centre's; shared ones to viewers too");
+  return view;
 }
 
-void require_disclosure(const ActionContext& ctx, const StoredRecord& r) {
-  if (domain::department_covers(ctx.user.dept, r.dept) &&
-      domain::role_has_right(ctx.user.role, "data.unmasked"))
-    return;
-  const std::string right = "query." + r.disclosure;
-  ctx.require_right(right, fmt::format("record {} (disclosure level {})", r.id, r.disclosure));
-}
-
-// A value as the caller may see it.
+// A value as the caller may see it (domain::disclose).
 class Masker {
  public:
   Masker(const domain::PolicyProfile& policy, bool clear, bool natural_person)
       : policy_(policy), clear_(clear), natural_person_(natural_person) {}
   std::string field(const domain::FieldSpec& f, const std::string& v) const {
-    if (clear_ || v.empty()) return v;
-    if (f.role == domain::Role::legal_rep_id && !policy_.masking.show_legal_rep_id)
-      return std::string(v.size(), policy_.masking.mask_char);
-    if (f.personal) return domain::mask_id_number(v, policy_.masking);
-    if (f.role == domain::Role::subject_name && natural_person_) return domain::mask_person_name(v);
-    return v;
+    return domain::disclose(domain::personal_kind(f, natural_person_), v, clear_, policy_.masking);
+  }
+  // A records column holding the value of the field with this role.
+  void column(Json& record, const char* name, const domain::KindSpec& spec,
+              domain::Role role) const {
+    const int f = spec.field(role);
+    if (f >= 0 && record[name].is_string())
+      record[name] = field(spec.fields[static_cast<size_t>(f)], record[name].get<std::string>());
   }
 
  private:
@@ -161,18 +172,14 @@ Json record_show(ActionContext& ctx) {
   const int64_t id = ctx.integer("record", 0);
   ctx.audit.targets.push_back(fmt::format("record:{}", id));
   StoredRecord r = load_record(ctx.db(), id);
-  require_disclosure(ctx, r);
+  const domain::RecordView view = require_view(ctx, r);
+  const bool clear = view.clear;
   auto policy = active_policy(ctx.db());
-  const bool clear = sees_unmasked(ctx, r);
   Masker mask(policy->profile, clear, r.subject_type == "natural_person");
   Json record = r.columns;
-  if (!clear) {
-    if (r.subject_type == "natural_person" && record["subject_name"].is_string())
-      record["subject_name"] = domain::mask_person_name(record["subject_name"].get<std::string>());
-    if (record["id_number"].is_string())
-      record["id_number"] =
-          domain::mask_id_number(record["id_number"].get<std::string>(), policy->profile.masking);
-  }
+  mask.column(record, "subject_name", *r.spec, domain::Role::subject_name);
+  mask.column(record, "id_number", *r.spec, domain::Role::id_number);
+  record["disclosure_effective"] = domain::to_string(view.effective);
   Json result = {{"record", std::move(record)}, {"masked", !clear}};
   result["fields"] = fields_json(*r.spec, domain::field_values_from_data(*r.spec, r.data), mask);
   result["history"] = history_json(ctx.db(), r, mask);

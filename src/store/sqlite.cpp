@@ -49,6 +49,21 @@ std::string hint_for(int rc) {
 }
 }  // namespace
 
+namespace {
+constexpr int kBusyTimeoutMs = 10000;
+constexpr int kWalTruncateFrames = 32;  // of 16 KiB: a command writes about five
+
+// After a commit: checkpoint and truncate a long WAL, unless another connection is reading (then
+// a later commit does it), never waiting for one.
+int truncate_long_wal(void*, sqlite3* db, const char* schema, int frames) {
+  if (frames < kWalTruncateFrames) return SQLITE_OK;
+  sqlite3_busy_timeout(db, 0);
+  sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
+  sqlite3_busy_timeout(db, kBusyTimeoutMs);
+  return SQLITE_OK;
+}
+}  // namespace
+
 Db::Db(const std::string& path, Mode mode) : path_(path) {
   // Memory statistics cost a global mutex per allocation, which bulk imports feel; credit never
   // reads them. Only possible before SQLite initialises (the first connection of the process).
@@ -66,7 +81,7 @@ Db::Db(const std::string& path, Mode mode) : path_(path) {
                 hint_for(rc));
   }
   sqlite3_extended_result_codes(db_, 1);
-  sqlite3_busy_timeout(db_, 10000);
+  sqlite3_busy_timeout(db_, kBusyTimeoutMs);
   if (mode != Mode::read_only) {
     // Short commands open and close the store many times a minute. Keeping the WAL and its index
     // between them and leaving checkpoints to SQLite's automatic ones (every ~1000 pages) saves
@@ -74,6 +89,12 @@ Db::Db(const std::string& path, Mode mode) : path_(path) {
     int one = 1;
     sqlite3_file_control(db_, "main", SQLITE_FCNTL_PERSIST_WAL, &one);
     sqlite3_db_config(db_, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+    // But no connection outlives a command, so every process starts by rebuilding the WAL index
+    // from all of the WAL's valid frames, checksumming each, and SQLite's own checkpoints never
+    // restart a WAL another process wrote (the rebuilt index forgets what was checkpointed): the
+    // WAL grew without end and each command paid for all of it. So the WAL is truncated once it
+    // holds a few commands' worth of frames.
+    sqlite3_wal_hook(db_, truncate_long_wal, nullptr);
   }
 }
 

@@ -61,6 +61,7 @@ const std::map<std::string, std::set<std::string>>& expected_matrix() {
       {"report.compliance", {"admin", "operator", "reviewer", "auditor", "viewer"}},
       {"report.expiring", {"admin", "operator", "reviewer", "auditor", "viewer"}},
       {"report.activity", {"admin", "operator", "reviewer", "auditor", "viewer"}},
+      {"query.run", {"operator", "reviewer", "viewer"}},
   };
   return m;
 }
