@@ -18,6 +18,7 @@
 #pragma once
 
 #include <array>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -95,5 +96,11 @@ std::string disclose(Personal kind, std::string_view value, bool clear, const Ma
 inline bool needs_masking(Personal kind, std::string_view value, bool clear) {
   return !clear && kind != Personal::none && !value.empty();
 }
+
+// A field's value in the public data set (the portal's releases): disclose() for the public
+// audience, and nothing for what the portal never shows — empty values, a legal representative's
+// ID number and its type, and the free-text note (备注: where addresses and phone numbers hide).
+std::optional<std::string> public_field_value(const FieldSpec& field, std::string_view value,
+                                              SubjectType subject, const MaskingRules& rules);
 
 }  // namespace credit::domain

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "domain/public_fields.hpp"
+#include "domain/disclosure.hpp"
 #include "domain/row_validation.hpp"
 #include "io/kind_files.hpp"
 #include "service/reference.hpp"
