@@ -17,12 +17,15 @@ extern const CommandDef cmd_import;
 extern const CommandDef cmd_record;
 extern const CommandDef cmd_publish;
 extern const CommandDef cmd_purge;
+extern const CommandDef cmd_repair;
+extern const CommandDef cmd_objection;
 
 const std::vector<const CommandDef*>& command_table() {
   static const std::vector<const CommandDef*> table = {
       &cmd_init,   &cmd_migrate, &cmd_user,     &cmd_whoami, &cmd_policy,
       &cmd_import, &cmd_record,  &cmd_publish,  &cmd_purge,  &cmd_calendar, &cmd_audit,  &cmd_serve,
       &cmd_generate, &cmd_diag,
+      &cmd_repair, &cmd_objection,
   };
   return table;
 }

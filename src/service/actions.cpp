@@ -17,6 +17,8 @@ const ActionRegistry& action_registry() {
     register_record_actions(r);
     register_publish_actions(r);
     register_purge_actions(r);
+    register_repair_actions(r);
+    register_objection_actions(r);
     return r;
   }();
   return registry;

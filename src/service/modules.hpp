@@ -12,4 +12,6 @@ void register_import_actions(ActionRegistry& r);   // import.*
 void register_record_actions(ActionRegistry& r);   // record.*
 void register_publish_actions(ActionRegistry& r);  // publish.*
 void register_purge_actions(ActionRegistry& r);    // purge.*
+void register_repair_actions(ActionRegistry& r);   // repair.*
+void register_objection_actions(ActionRegistry& r);  // objection.*
 }  // namespace credit::service

@@ -418,8 +418,8 @@ Json publish_confirm(ActionContext& ctx) {
   const std::string on = today(ctx).iso();
   Counts counts;
   auto items = db.prepare(
-      "SELECT record_id, version, op, reason, deadline, r.decided_on FROM release_items "
-      "JOIN records r ON r.id = record_id WHERE sequence = ?");
+      "SELECT i.record_id, i.version, i.op, i.reason, i.deadline, r.decided_on "
+      "FROM release_items i JOIN records r ON r.id = i.record_id WHERE i.sequence = ?");
   items.bind(1, sequence);
   DeliveryWriter writer(db, on);
   while (items.step()) {
