@@ -6,6 +6,7 @@
 #include "cli/app.hpp"
 #include "cli/command.hpp"
 #include "cli/context.hpp"
+#include "cli/list_filters.hpp"
 #include "io/byte_source.hpp"
 
 namespace credit::cli {
@@ -75,22 +76,12 @@ void setup_resolve(CLI::App& parent, Context& ctx) {
 }
 
 void setup_list(CLI::App& parent, Context& ctx) {
-  auto status = std::make_shared<std::string>();
-  auto dept = std::make_shared<std::string>();
-  auto overdue = std::make_shared<bool>(false);
-  auto limit = std::make_shared<int64_t>(100);
   auto* app = parent.add_subcommand("list", "list objections, newest first");
-  app->add_option("--status", *status, "only objections in this state")
-      ->check(CLI::IsMember({"open", "upheld", "dismissed"}).description(""))
-      ->type_name("open|upheld|dismissed");
-  app->add_option("--dept", *dept, "only this providing department (USCC)");
-  app->add_flag("--overdue", *overdue, "only open objections past their verification deadline");
-  app->add_option("--limit", *limit, "at most this many (default 100)");
-  app->callback([&ctx, status, dept, overdue, limit] {
-    Json params = {{"limit", *limit}, {"overdue", *overdue}};
-    if (!status->empty()) params["status"] = *status;
-    if (!dept->empty()) params["dept"] = *dept;
-    Json r = ctx.call("objection.list", params);
+  auto filters =
+      add_list_filters(app, {"open", "upheld", "dismissed"}, "objections", "providing department",
+                       "open objections past their verification deadline");
+  app->callback([&ctx, filters] {
+    Json r = ctx.call("objection.list", filters->params());
     ctx.out().rows({{"objection", "OBJ"},
                     {"record", "RECORD"},
                     {"status", "STATUS"},

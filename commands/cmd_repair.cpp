@@ -6,6 +6,7 @@
 #include "cli/app.hpp"
 #include "cli/command.hpp"
 #include "cli/context.hpp"
+#include "cli/list_filters.hpp"
 #include "io/byte_source.hpp"
 #include "util/error.hpp"
 
@@ -132,22 +133,12 @@ void setup_decision(CLI::App& parent, Context& ctx, const std::string& name,
 }
 
 void setup_list(CLI::App& parent, Context& ctx) {
-  auto status = std::make_shared<std::string>();
-  auto dept = std::make_shared<std::string>();
-  auto overdue = std::make_shared<bool>(false);
-  auto limit = std::make_shared<int64_t>(100);
   auto* app = parent.add_subcommand("list", "list repair applications, newest first");
-  app->add_option("--status", *status, "only applications in this state")
-      ->check(CLI::IsMember({"submitted", "in_notice", "completed", "rejected"}).description(""))
-      ->type_name("submitted|in_notice|completed|rejected");
-  app->add_option("--dept", *dept, "only this deciding authority (USCC)");
-  app->add_flag("--overdue", *overdue, "only undecided applications past their decision deadline");
-  app->add_option("--limit", *limit, "at most this many (default 100)");
-  app->callback([&ctx, status, dept, overdue, limit] {
-    Json params = {{"limit", *limit}, {"overdue", *overdue}};
-    if (!status->empty()) params["status"] = *status;
-    if (!dept->empty()) params["dept"] = *dept;
-    Json r = ctx.call("repair.list", params);
+  auto filters =
+      add_list_filters(app, {"submitted", "in_notice", "completed", "rejected"}, "applications",
+                       "deciding authority", "undecided applications past their decision deadline");
+  app->callback([&ctx, filters] {
+    Json r = ctx.call("repair.list", filters->params());
     ctx.out().rows({{"application", "APP"},
                     {"record", "RECORD"},
                     {"status", "STATUS"},
