@@ -46,11 +46,12 @@ std::optional<double> training_hours(ActionContext& ctx) {
 // The subject's approved repairs (in notice or completed), for the count and same-kind limits.
 std::vector<domain::PriorRepair> prior_repairs(store::Db& db, const RecordState& r,
                                                std::optional<int64_t> except) {
+  // Subject first (records_uscc / records_id_number), then its applications by record
+  // (`+status` keeps the planner off the status index, which grows with every repair).
   auto s = db.prepare(
-      "SELECT a.decided_on, a.kind_key FROM records r JOIN repair_applications a "
-      "ON a.record_id = r.id WHERE ((?1 IS NOT NULL AND r.uscc = ?1) OR "
-      "(?2 IS NOT NULL AND r.id_number = ?2)) AND a.status IN ('in_notice', 'completed') "
-      "AND a.decided_on IS NOT NULL AND a.id <> ?3");
+      "SELECT decided_on, kind_key FROM repair_applications WHERE record_id IN "
+      "(SELECT id FROM records WHERE uscc = ?1 UNION SELECT id FROM records WHERE id_number = ?2) "
+      "AND +status IN ('in_notice', 'completed') AND decided_on IS NOT NULL AND id <> ?3");
   s.bind(1, r.uscc).bind(2, r.id_number).bind(3, except.value_or(0));
   std::vector<domain::PriorRepair> out;
   while (s.step())
