@@ -19,6 +19,8 @@ extern const CommandDef cmd_query;
 extern const CommandDef cmd_publish;
 extern const CommandDef cmd_purge;
 extern const CommandDef cmd_report;
+extern const CommandDef cmd_repair;
+extern const CommandDef cmd_objection;
 
 // One command a line, so that adding a command is a one-line change.
 // clang-format off
@@ -32,6 +34,8 @@ const std::vector<const CommandDef*>& command_table() {
       &cmd_import,
       &cmd_record,
       &cmd_query,
+      &cmd_repair,
+      &cmd_objection,
       &cmd_publish,
       &cmd_purge,
       &cmd_report,

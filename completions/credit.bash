@@ -29,11 +29,16 @@ _credit() {
       "/record/show") path="$path/$w" ;;
       "/record/amend") path="$path/$w" ;;
       "/record/revoke") path="$path/$w" ;;
+<<<<<<< HEAD
       "/report") path="$path/$w" ;;
       "/report/summary") path="$path/$w" ;;
       "/report/compliance") path="$path/$w" ;;
       "/report/expiring") path="$path/$w" ;;
       "/report/activity") path="$path/$w" ;;
+=======
+      "/publish") path="$path/$w" ;;
+      "/purge-expired") path="$path/$w" ;;
+>>>>>>> issue-6-repair
       "/calendar") path="$path/$w" ;;
       "/calendar/show") path="$path/$w" ;;
       "/calendar/load") path="$path/$w" ;;
@@ -44,11 +49,25 @@ _credit() {
       "/audit/key") path="$path/$w" ;;
       "/serve") path="$path/$w" ;;
 <<<<<<< HEAD
+<<<<<<< HEAD
       "/publish") path="$path/$w" ;;
       "/purge-expired") path="$path/$w" ;;
 =======
       "/query") path="$path/$w" ;;
 >>>>>>> issue-4-query
+=======
+      "/repair") path="$path/$w" ;;
+      "/repair/submit") path="$path/$w" ;;
+      "/repair/approve") path="$path/$w" ;;
+      "/repair/reject") path="$path/$w" ;;
+      "/repair/object") path="$path/$w" ;;
+      "/repair/list") path="$path/$w" ;;
+      "/repair/show") path="$path/$w" ;;
+      "/objection") path="$path/$w" ;;
+      "/objection/file") path="$path/$w" ;;
+      "/objection/resolve") path="$path/$w" ;;
+      "/objection/list") path="$path/$w" ;;
+>>>>>>> issue-6-repair
     esac
   done
   case "$path:$prev" in
@@ -81,6 +100,7 @@ _credit() {
     "/record/amend":--set) return ;;
     "/record/amend":--reason) return ;;
     "/record/revoke":--reason) return ;;
+<<<<<<< HEAD
     "/report/summary":--from) return ;;
     "/report/summary":--to) return ;;
     "/report/summary":--month) return ;;
@@ -110,6 +130,14 @@ _credit() {
     "/report/activity":--top) return ;;
     "/report/activity":--section) return ;;
     "/report/activity":--out) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+=======
+    "/publish":--out) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    "/publish":--to) return ;;
+    "/publish":--portal-cacert) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    "/publish":--attempts) return ;;
+    "/publish":--timeout) return ;;
+    "/publish":--retry-delay) return ;;
+>>>>>>> issue-6-repair
     "/audit/export":--since) COMPREPLY=($(compgen -W "DATE TIME" -- "$cur")); return ;;
     "/audit/export":--until) COMPREPLY=($(compgen -W "DATE TIME" -- "$cur")); return ;;
     "/audit/export":--actor) return ;;
@@ -126,6 +154,7 @@ _credit() {
     "/serve":--cert) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     "/serve":--key) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     "/serve":--threads) return ;;
+<<<<<<< HEAD
 <<<<<<< HEAD
     "/publish":--out) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     "/publish":--to) return ;;
@@ -158,6 +187,32 @@ _credit() {
   case "$path" in
     "") subs="init migrate user whoami policy import record calendar audit serve query"; opts="--store --token --token-file --cacert --format --quiet -q --verbose -v --config --version" ;;
 >>>>>>> issue-4-query
+=======
+    "/repair/submit":--commitment) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    "/repair/submit":--rectification) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    "/repair/submit":--training) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    "/repair/submit":--training-hours) return ;;
+    "/repair/submit":--credit-report) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    "/repair/submit":--credit-report-date) return ;;
+    "/repair/submit":--evidence) return ;;
+    "/repair/submit":--note) return ;;
+    "/repair/approve":--decision-number) return ;;
+    "/repair/reject":--reason) return ;;
+    "/repair/object":--reason) return ;;
+    "/repair/list":--status) COMPREPLY=($(compgen -W "submitted in_notice completed rejected" -- "$cur")); return ;;
+    "/repair/list":--dept) return ;;
+    "/repair/list":--limit) return ;;
+    "/objection/file":--reason) return ;;
+    "/objection/file":--evidence) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    "/objection/resolve":--set) return ;;
+    "/objection/resolve":--reason) return ;;
+    "/objection/list":--status) COMPREPLY=($(compgen -W "open upheld dismissed" -- "$cur")); return ;;
+    "/objection/list":--dept) return ;;
+    "/objection/list":--limit) return ;;
+  esac
+  case "$path" in
+    "") subs="init migrate user whoami policy import record publish purge-expired calendar audit serve repair objection"; opts="--store --token --token-file --cacert --format --quiet -q --verbose -v --config --version" ;;
+>>>>>>> issue-6-repair
     "/init") subs=""; opts="--admin" ;;
     "/migrate") subs=""; opts="--dry-run" ;;
     "/user") subs="add list disable enable token"; opts="" ;;
@@ -182,11 +237,16 @@ _credit() {
     "/record/show") subs=""; opts="" ;;
     "/record/amend") subs=""; opts="--set --reason" ;;
     "/record/revoke") subs=""; opts="--reason" ;;
+<<<<<<< HEAD
     "/report") subs="summary compliance expiring activity"; opts="" ;;
     "/report/summary") subs=""; opts="--from --to --month --dept --top --section --out" ;;
     "/report/compliance") subs=""; opts="--from --to --month --dept --top --section --out" ;;
     "/report/expiring") subs=""; opts="--days --from --to --month --dept --top --section --out" ;;
     "/report/activity") subs=""; opts="--from --to --month --dept --top --section --out" ;;
+=======
+    "/publish") subs=""; opts="--out --to --portal-cacert --full --dry-run --attempts --timeout --retry-delay" ;;
+    "/purge-expired") subs=""; opts="--dry-run" ;;
+>>>>>>> issue-6-repair
     "/calendar") subs="show load"; opts="" ;;
     "/calendar/show") subs=""; opts="" ;;
     "/calendar/load") subs=""; opts="" ;;
@@ -197,11 +257,25 @@ _credit() {
     "/audit/key") subs=""; opts="--out" ;;
     "/serve") subs=""; opts="--listen --cert --key --threads" ;;
 <<<<<<< HEAD
+<<<<<<< HEAD
     "/publish") subs=""; opts="--out --to --portal-cacert --full --dry-run --attempts --timeout --retry-delay" ;;
     "/purge-expired") subs=""; opts="--dry-run" ;;
 =======
     "/query") subs=""; opts="--uscc --id-number --name --kind --status --severity --authority --decided-from --decided-to --in-publicity --include-archived --level --purpose --limit --after --count" ;;
 >>>>>>> issue-4-query
+=======
+    "/repair") subs="submit approve reject object list show"; opts="" ;;
+    "/repair/submit") subs=""; opts="--commitment --rectification --training --training-hours --credit-report --credit-report-date --evidence --note" ;;
+    "/repair/approve") subs=""; opts="--decision-number" ;;
+    "/repair/reject") subs=""; opts="--reason" ;;
+    "/repair/object") subs=""; opts="--reason" ;;
+    "/repair/list") subs=""; opts="--status --dept --overdue --limit" ;;
+    "/repair/show") subs=""; opts="" ;;
+    "/objection") subs="file resolve list"; opts="" ;;
+    "/objection/file") subs=""; opts="--reason --evidence" ;;
+    "/objection/resolve") subs=""; opts="--uphold --dismiss --set --revoke --reason" ;;
+    "/objection/list") subs=""; opts="--status --dept --overdue --limit" ;;
+>>>>>>> issue-6-repair
   esac
   local globals="--store --token --token-file --cacert --format --quiet -q --verbose -v --config --version"
   if [[ "$cur" == -* ]]; then

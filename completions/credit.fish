@@ -4,6 +4,7 @@ function __credit_path
     for t in (commandline -opc)[2..-1]
 <<<<<<< HEAD
 <<<<<<< HEAD
+<<<<<<< HEAD
         if contains -- "$path/$t" "/init" "/migrate" "/user" "/user/add" "/user/list" "/user/disable" "/user/enable" "/user/token" "/whoami" "/policy" "/policy/show" "/policy/list" "/policy/set" "/import" "/import/approve" "/import/reject" "/import/list" "/import/show" "/import/authorize" "/import/authorizations" "/record" "/record/show" "/record/amend" "/record/revoke" "/calendar" "/calendar/show" "/calendar/load" "/audit" "/audit/export" "/audit/verify" "/audit/checkpoint" "/audit/key" "/serve" "/publish" "/purge-expired"
 =======
         if contains -- "$path/$t" "/init" "/migrate" "/user" "/user/add" "/user/list" "/user/disable" "/user/enable" "/user/token" "/whoami" "/policy" "/policy/show" "/policy/list" "/policy/set" "/import" "/import/approve" "/import/reject" "/import/list" "/import/show" "/import/authorize" "/import/authorizations" "/record" "/record/show" "/record/amend" "/record/revoke" "/report" "/report/summary" "/report/compliance" "/report/expiring" "/report/activity" "/calendar" "/calendar/show" "/calendar/load" "/audit" "/audit/export" "/audit/verify" "/audit/checkpoint" "/audit/key" "/serve"
@@ -11,6 +12,9 @@ function __credit_path
 =======
         if contains -- "$path/$t" "/init" "/migrate" "/user" "/user/add" "/user/list" "/user/disable" "/user/enable" "/user/token" "/whoami" "/policy" "/policy/show" "/policy/list" "/policy/set" "/import" "/import/approve" "/import/reject" "/import/list" "/import/show" "/import/authorize" "/import/authorizations" "/record" "/record/show" "/record/amend" "/record/revoke" "/calendar" "/calendar/show" "/calendar/load" "/audit" "/audit/export" "/audit/verify" "/audit/checkpoint" "/audit/key" "/serve" "/query"
 >>>>>>> issue-4-query
+=======
+        if contains -- "$path/$t" "/init" "/migrate" "/user" "/user/add" "/user/list" "/user/disable" "/user/enable" "/user/token" "/whoami" "/policy" "/policy/show" "/policy/list" "/policy/set" "/import" "/import/approve" "/import/reject" "/import/list" "/import/show" "/import/authorize" "/import/authorizations" "/record" "/record/show" "/record/amend" "/record/revoke" "/publish" "/purge-expired" "/calendar" "/calendar/show" "/calendar/load" "/audit" "/audit/export" "/audit/verify" "/audit/checkpoint" "/audit/key" "/serve" "/repair" "/repair/submit" "/repair/approve" "/repair/reject" "/repair/object" "/repair/list" "/repair/show" "/objection" "/objection/file" "/objection/resolve" "/objection/list"
+>>>>>>> issue-6-repair
             set path "$path/$t"
         end
     end
@@ -24,6 +28,7 @@ complete -c credit -n "test (__credit_path) = ''" -a whoami -d 'show the account
 complete -c credit -n "test (__credit_path) = ''" -a policy -d 'show and choose the policy profile: periods, severity, repair and masking rules'
 complete -c credit -n "test (__credit_path) = ''" -a import -d 'import 双公示 decisions and dishonest-list entries; approve, reject and list batches'
 complete -c credit -n "test (__credit_path) = ''" -a record -d 'show a record with its history; amend or revoke it with a reason'
+<<<<<<< HEAD
 complete -c credit -n "test (__credit_path) = ''" -a report -d 'statistics and compliance reports: table, csv, json, markdown, or html with charts'
 complete -c credit -n "test (__credit_path) = ''" -a calendar -d 'show and update the working-day calendar that deadlines are counted in'
 complete -c credit -n "test (__credit_path) = ''" -a audit -d 'export and verify the hash-chained audit log; signed checkpoints'
@@ -34,6 +39,15 @@ complete -c credit -n "test (__credit_path) = ''" -a purge-expired -d 'withdraw 
 =======
 complete -c credit -n "test (__credit_path) = ''" -a query -d 'find records by credit code, ID number or name; masked per role, every use registered'
 >>>>>>> issue-4-query
+=======
+complete -c credit -n "test (__credit_path) = ''" -a publish -d 'deliver the next release to the credit portal: what to publish and what to withdraw'
+complete -c credit -n "test (__credit_path) = ''" -a purge-expired -d 'withdraw and archive records whose publicity period ended; end expired listings'
+complete -c credit -n "test (__credit_path) = ''" -a calendar -d 'show and update the working-day calendar that deadlines are counted in'
+complete -c credit -n "test (__credit_path) = ''" -a audit -d 'export and verify the hash-chained audit log; signed checkpoints'
+complete -c credit -n "test (__credit_path) = ''" -a serve -d 'serve a store over HTTPS to remote `credit --store https://…` clients'
+complete -c credit -n "test (__credit_path) = ''" -a repair -d 'credit repair (信用修复): submit with evidence, approve or reject, public notice'
+complete -c credit -n "test (__credit_path) = ''" -a objection -d 'objections to records (异议): file, resolve, list'
+>>>>>>> issue-6-repair
 complete -c credit -l store -r -F -d 'the store: an SQLite file, or https://host:port of `credit serve`'
 complete -c credit -l token -x -d 'your access token (prefer --token-file or CREDIT_TOKEN: command lines are visible to other users)'
 complete -c credit -l token-file -r -F -d 'read the token from FILE, which must be readable only by you (chmod 600)'
@@ -87,6 +101,7 @@ complete -c credit -n "test (__credit_path) = '/record'" -a revoke -d 'revoke a 
 complete -c credit -n "test (__credit_path) = '/record/amend'" -l set -x -d 'FIELD=VALUE, the field by its Chinese name or code; repeat'
 complete -c credit -n "test (__credit_path) = '/record/amend'" -l reason -x -d 'why: kept in the history and the audit log'
 complete -c credit -n "test (__credit_path) = '/record/revoke'" -l reason -x -d 'why: kept in the history and the audit log'
+<<<<<<< HEAD
 complete -c credit -n "test (__credit_path) = '/report'" -a summary -d 'records of a period by kind, status, severity, authority, department; imports and their rejects'
 complete -c credit -n "test (__credit_path) = '/report'" -a compliance -d 'publication within the policy'\''s working days; repairs and objections against their deadlines'
 complete -c credit -n "test (__credit_path) = '/report'" -a expiring -d 'open records whose publicity ends in the next N days'
@@ -120,6 +135,17 @@ complete -c credit -n "test (__credit_path) = '/report/activity'" -l dept -x -d 
 complete -c credit -n "test (__credit_path) = '/report/activity'" -l top -x -d 'how many authorities or users to list before '\''other'\'' (10)'
 complete -c credit -n "test (__credit_path) = '/report/activity'" -l section -x -d 'print only this section (its id, as in the json output)'
 complete -c credit -n "test (__credit_path) = '/report/activity'" -l out -r -F -d 'write the report to FILE instead of stdout'
+=======
+complete -c credit -n "test (__credit_path) = '/publish'" -l out -r -F -d 'write the release into DIR/release-NNNNNN (manifest.json, upsert.ndjson, withdraw.ndjson), atomically'
+complete -c credit -n "test (__credit_path) = '/publish'" -l to -x -d 'POST the release to the portal at this https:// URL; it counts as delivered once the portal answers 2xx'
+complete -c credit -n "test (__credit_path) = '/publish'" -l portal-cacert -r -F -d 'trust the CA certificate in this PEM FILE for the portal (a private CA); the portal'\''s certificate is always verified'
+complete -c credit -n "test (__credit_path) = '/publish'" -l full -d 'a complete snapshot: every record the portal should show, instead of the changes since the last release'
+complete -c credit -n "test (__credit_path) = '/publish'" -l dry-run -d 'report what the next release would hold; change nothing'
+complete -c credit -n "test (__credit_path) = '/publish'" -l attempts -x -d 'attempts to deliver to the portal before giving up'
+complete -c credit -n "test (__credit_path) = '/publish'" -l timeout -x -d 'seconds allowed for each attempt'
+complete -c credit -n "test (__credit_path) = '/publish'" -l retry-delay -x -d 'seconds before the second attempt; doubled for each further one (at most 60)'
+complete -c credit -n "test (__credit_path) = '/purge-expired'" -l dry-run -d 'count what is due; change nothing'
+>>>>>>> issue-6-repair
 complete -c credit -n "test (__credit_path) = '/calendar'" -a show -d 'show a year'\''s holidays, make-up working days and source'
 complete -c credit -n "test (__credit_path) = '/calendar'" -a load -d 'load a year'\''s State Council holiday notice (admin; audited)'
 complete -c credit -n "test (__credit_path) = '/audit'" -a export -d 'export audit entries exactly as stored, with a manifest; the export is audited'
@@ -143,6 +169,7 @@ complete -c credit -n "test (__credit_path) = '/serve'" -l listen -x -d 'the add
 complete -c credit -n "test (__credit_path) = '/serve'" -l cert -r -F -d 'the server'\''s TLS certificate, PEM, with its intermediate certificates'
 complete -c credit -n "test (__credit_path) = '/serve'" -l key -r -F -d 'the certificate'\''s private key, PEM (unencrypted)'
 complete -c credit -n "test (__credit_path) = '/serve'" -l threads -x -d 'how many requests are served at once'
+<<<<<<< HEAD
 <<<<<<< HEAD
 complete -c credit -n "test (__credit_path) = '/publish'" -l out -r -F -d 'write the release into DIR/release-NNNNNN (manifest.json, upsert.ndjson, withdraw.ndjson), atomically'
 complete -c credit -n "test (__credit_path) = '/publish'" -l to -x -d 'POST the release to the portal at this https:// URL; it counts as delivered once the portal answers 2xx'
@@ -171,3 +198,40 @@ complete -c credit -n "test (__credit_path) = '/query'" -l limit -x -d 'at most 
 complete -c credit -n "test (__credit_path) = '/query'" -l after -x -d 'continue after this record number: the next page (records come in id order)'
 complete -c credit -n "test (__credit_path) = '/query'" -l count -d 'print only how many records match'
 >>>>>>> issue-4-query
+=======
+complete -c credit -n "test (__credit_path) = '/repair'" -a submit -d 'record a repair application with its evidence; eligibility is checked at once'
+complete -c credit -n "test (__credit_path) = '/repair'" -a approve -d 'approve an application (eligibility is checked again); starts the public notice where the policy has one'
+complete -c credit -n "test (__credit_path) = '/repair'" -a reject -d 'reject an application, with a reason'
+complete -c credit -n "test (__credit_path) = '/repair'" -a object -d 'record an objection raised during the public notice: back to review'
+complete -c credit -n "test (__credit_path) = '/repair'" -a list -d 'list repair applications, newest first'
+complete -c credit -n "test (__credit_path) = '/repair'" -a show -d 'show an application: its timeline, evidence digests and deadlines'
+complete -c credit -n "test (__credit_path) = '/repair/submit'" -l commitment -r -F -d 'the credit commitment (信用承诺书)'
+complete -c credit -n "test (__credit_path) = '/repair/submit'" -l rectification -r -F -d 'proof of rectification and of the obligations met'
+complete -c credit -n "test (__credit_path) = '/repair/submit'" -l training -r -F -d 'the training certificate (信用修复培训证明)'
+complete -c credit -n "test (__credit_path) = '/repair/submit'" -l training-hours -x -d 'the class hours the training certificate shows'
+complete -c credit -n "test (__credit_path) = '/repair/submit'" -l credit-report -r -F -d 'the credit report of an approved credit service agency'
+complete -c credit -n "test (__credit_path) = '/repair/submit'" -l credit-report-date -x -d 'the date the credit report was issued'
+complete -c credit -n "test (__credit_path) = '/repair/submit'" -l evidence -x -d 'other evidence the policy asks for, by requirement id (e.g. interview=FILE); repeat'
+complete -c credit -n "test (__credit_path) = '/repair/submit'" -l note -x -d 'a note kept with the application'
+complete -c credit -n "test (__credit_path) = '/repair/approve'" -l decision-number -x -d 'the number of the 信用修复决定书 (default: generated)'
+complete -c credit -n "test (__credit_path) = '/repair/reject'" -l reason -x -d 'why: kept in the timeline and the audit log'
+complete -c credit -n "test (__credit_path) = '/repair/object'" -l reason -x -d 'why: kept in the timeline and the audit log'
+complete -c credit -n "test (__credit_path) = '/repair/list'" -l status -x -a 'submitted in_notice completed rejected' -d 'only applications in this state'
+complete -c credit -n "test (__credit_path) = '/repair/list'" -l dept -x -d 'only this deciding authority (USCC)'
+complete -c credit -n "test (__credit_path) = '/repair/list'" -l overdue -d 'only undecided applications past their decision deadline'
+complete -c credit -n "test (__credit_path) = '/repair/list'" -l limit -x -d 'at most this many (default 100)'
+complete -c credit -n "test (__credit_path) = '/objection'" -a file -d 'record a subject'\''s objection to a record: flagged disputed until verified'
+complete -c credit -n "test (__credit_path) = '/objection'" -a resolve -d 'uphold (correct or revoke the record) or dismiss an objection, with a reason'
+complete -c credit -n "test (__credit_path) = '/objection'" -a list -d 'list objections, newest first'
+complete -c credit -n "test (__credit_path) = '/objection/file'" -l reason -x -d 'what the subject disputes'
+complete -c credit -n "test (__credit_path) = '/objection/file'" -l evidence -r -F -d 'a file supporting the objection'
+complete -c credit -n "test (__credit_path) = '/objection/resolve'" -l uphold -d 'the objection is founded'
+complete -c credit -n "test (__credit_path) = '/objection/resolve'" -l dismiss -d 'the objection is unfounded: clear the flag'
+complete -c credit -n "test (__credit_path) = '/objection/resolve'" -l set -x -d 'with --uphold: FIELD=VALUE to correct; repeat'
+complete -c credit -n "test (__credit_path) = '/objection/resolve'" -l revoke -d 'with --uphold: revoke the record'
+complete -c credit -n "test (__credit_path) = '/objection/resolve'" -l reason -x -d 'why: kept in the history and the audit log'
+complete -c credit -n "test (__credit_path) = '/objection/list'" -l status -x -a 'open upheld dismissed' -d 'only objections in this state'
+complete -c credit -n "test (__credit_path) = '/objection/list'" -l dept -x -d 'only this providing department (USCC)'
+complete -c credit -n "test (__credit_path) = '/objection/list'" -l overdue -d 'only open objections past their verification deadline'
+complete -c credit -n "test (__credit_path) = '/objection/list'" -l limit -x -d 'at most this many (default 100)'
+>>>>>>> issue-6-repair

@@ -630,32 +630,54 @@ std::optional<NonRepairableMatch> match_non_repairable(const PolicyProfile& p, K
   return std::nullopt;
 }
 
+namespace {
+// The first application date whose window (the `months` before it, exclusive) no longer holds
+// `decided`; stepping past month-end clamping (31 Jan + 1 month = 28 Feb).
+Date leaves_window(Date decided, int months) {
+  Date d = decided.add_months(months);
+  while (d.add_months(-months) < decided)
+    d = d.add_days(1);
+  return d;
+}
+}  // namespace
+
 RepairCheck check_repair_limits(const PolicyProfile& p, Date application_date,
                                 std::string_view kind_key, const std::vector<PriorRepair>& prior) {
   RepairCheck out;
   if (const auto& lim = p.repair.max_repairs) {
     const Date since = application_date.add_months(-lim->within_months);
-    std::vector<std::string> dates;
+    std::vector<Date> counted;
     for (const auto& r : prior) {
-      if (r.decided > since && r.decided <= application_date) dates.push_back(r.decided.iso());
+      if (r.decided > since && r.decided <= application_date) counted.push_back(r.decided);
     }
-    if (static_cast<int>(dates.size()) >= lim->count) {
+    if (static_cast<int>(counted.size()) >= lim->count) {
+      std::sort(counted.begin(), counted.end());
+      std::vector<std::string> dates;
+      for (const auto& d : counted)
+        dates.push_back(d.iso());
+      // Allowed again once enough of the counted repairs have left the window.
+      const Date leaves = counted[counted.size() - static_cast<size_t>(lim->count)];
       out.failures.push_back(
           {lim->rule.id,
            fmt::format("{} repairs within {} months ({}); at most {} allowed", dates.size(),
-                       lim->within_months, fmt::join(dates, ", "), lim->count)});
+                       lim->within_months, fmt::join(dates, ", "), lim->count),
+           leaves_window(leaves, lim->within_months)});
     }
   }
   if (const auto& cd = p.repair.same_kind_cooldown; cd && !kind_key.empty()) {
     const Date since = application_date.add_months(-cd->months);
+    std::optional<Date> latest;
     for (const auto& r : prior) {
-      if (r.kind_key == kind_key && r.decided > since && r.decided <= application_date) {
-        out.failures.push_back(
-            {cd->rule.id,
-             fmt::format("a repair of the same kind ({}) was decided on {}, within {} months",
-                         r.kind_key, r.decided.iso(), cd->months)});
-        break;
-      }
+      if (r.kind_key == kind_key && r.decided > since && r.decided <= application_date &&
+          (!latest || r.decided > *latest))
+        latest = r.decided;
+    }
+    if (latest) {
+      out.failures.push_back(
+          {cd->rule.id,
+           fmt::format("a repair of the same kind ({}) was decided on {}, within {} months",
+                       kind_key, latest->iso(), cd->months),
+           leaves_window(*latest, cd->months)});
     }
   }
   return out;
@@ -676,9 +698,10 @@ RepairCheck check_repair_eligibility(const PolicyProfile& p, Kind kind, Severity
     out.failures.push_back(
         {dates.end_rule, "this profile has no repair for this kind; it ends with the listing"});
   } else if (application_date < *dates.earliest_repair) {
-    out.failures.push_back(
-        {dates.repair_rule, fmt::format("the minimum publicity period ends on {}; apply from then",
-                                        dates.earliest_repair->iso())});
+    out.failures.push_back({dates.repair_rule,
+                            fmt::format("the minimum publicity period ends on {}; apply from then",
+                                        dates.earliest_repair->iso()),
+                            *dates.earliest_repair});
   }
   if (auto m = match_non_repairable(p, kind, severity, text_fields)) {
     out.failures.push_back(

@@ -233,8 +233,11 @@ struct PriorRepair {
   std::string kind_key;  // what "same kind" means to the caller, e.g. 违法行为类型
 };
 struct RuleFailure {
+  RuleFailure(std::string rule, std::string why, std::optional<Date> from = std::nullopt)
+      : rule_id(std::move(rule)), reason(std::move(why)), allowed_from(from) {}
   std::string rule_id;
   std::string reason;
+  std::optional<Date> allowed_from;  // the first day the rule no longer refuses, when there is one
 };
 struct RepairCheck {
   bool eligible() const { return failures.empty(); }

@@ -19,6 +19,8 @@ const ActionRegistry& action_registry() {
     register_purge_actions(r);
     register_report_actions(r);
     register_query_actions(r);
+    register_repair_actions(r);
+    register_objection_actions(r);
     return r;
   }();
   return registry;

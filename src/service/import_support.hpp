@@ -54,4 +54,10 @@ void for_each_staged_row(store::Db& db, int64_t batch_id, const domain::KindSpec
 // Applies an approved amendment or revocation batch (record_ops.cpp).
 void apply_record_change(ActionContext& ctx, Batch& batch, const std::string& now);
 
+// Corrects (settings: "FIELD=VALUE" …) or, without settings, revokes a record at once, as a
+// committed one-row batch decided by the caller (an upheld objection); the previous version is
+// kept. Returns {batch, operation, changes (before/after)}.
+Json correct_record_now(ActionContext& ctx, int64_t record_id,
+                        const std::vector<std::string>* settings, const std::string& reason);
+
 }  // namespace credit::service

@@ -14,4 +14,6 @@ void register_publish_actions(ActionRegistry& r);  // publish.*
 void register_purge_actions(ActionRegistry& r);    // purge.*
 void register_report_actions(ActionRegistry& r);   // report.*
 void register_query_actions(ActionRegistry& r);    // query.*
+void register_repair_actions(ActionRegistry& r);   // repair.*
+void register_objection_actions(ActionRegistry& r);  // objection.*
 }  // namespace credit::service

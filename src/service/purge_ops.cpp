@@ -8,6 +8,7 @@
 #include "service/import_support.hpp"
 #include "service/modules.hpp"
 #include "service/record_writer.hpp"
+#include "service/repair_support.hpp"
 #include "store/store.hpp"
 #include "util/error.hpp"
 
@@ -15,12 +16,9 @@ namespace credit::service {
 
 // Repairs whose public notice ended without objection become final (DESIGN §2, credit repair,
 // step 2): withdrawn and archived as `repaired`. Returns how many (0 on a dry run: how many are
-// due).
-// TODO(issue 6): the repair workflow does not exist yet. When it does, finalise its due notices
-// here, in the purge's transaction: status 'repaired', withdrawn_on, archived, one
-// record_versions row each (keep_versions_sql), using an index on the notice's end date.
-int64_t finalise_due_repairs(ActionContext& /*ctx*/, domain::Date /*today*/, bool /*dry_run*/) {
-  return 0;
+// due). The repair module does the work (repair_support.cpp).
+int64_t finalise_due_repairs(ActionContext& ctx, domain::Date today, bool dry_run) {
+  return finalise_repair_notices(ctx, today, dry_run);
 }
 
 namespace {

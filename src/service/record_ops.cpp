@@ -254,6 +254,17 @@ void validate_values(ActionContext& ctx, const domain::KindSpec& spec,
        "correct the values given with --set");
 }
 
+// A one-row batch holding a change of the record (staged until decided).
+Batch change_batch(ActionContext& ctx, const StoredRecord& r, const std::string& operation,
+                   const std::string& reason, const std::string& now) {
+  auto& db = ctx.db();
+  Batch b =
+      load_batch(db, insert_batch(db, operation, r.spec->kind, ctx.user.dept, ctx.user.name, now));
+  b.reason = reason;
+  b.counts.rows = b.counts.accepted = b.counts.updated = 1;
+  return b;
+}
+
 // Either commits the change now (standing authorisation) or stages it for a reviewer.
 Json submit_change(ActionContext& ctx, const StoredRecord& r, const std::string& operation,
                    const domain::ValidatedRow* row, const std::string& data,
@@ -266,10 +277,8 @@ Json submit_change(ActionContext& ctx, const StoredRecord& r, const std::string&
         ErrorCode::conflict,
         fmt::format("batch {} already proposes a change to record {}", *pending, r.id),
         fmt::format("a reviewer approves or rejects it first (`credit import show {}`)", *pending));
-  Batch b = load_batch(db, insert_batch(db, operation, kind, ctx.user.dept, ctx.user.name, now));
+  Batch b = change_batch(ctx, r, operation, reason, now);
   b.authorization_id = standing_authorization(db, ctx.user.dept, kind, today(ctx));
-  b.reason = reason;
-  b.counts.rows = b.counts.accepted = b.counts.updated = 1;
   ChangeInfo change{ctx.user.name, now, operation, reason, b.id};
   if (b.authorization_id) {
     RecordWriter writer(db, *r.spec, change);
@@ -306,26 +315,41 @@ StoredRecord load_for_change(ActionContext& ctx) {
   return r;
 }
 
+struct Amendment {
+  domain::ValidatedRow row;
+  std::string data;
+  Json changes;  // before/after in clear, for the caller (masked ones go to the audit log)
+};
+
+// The record's values with the "FIELD=VALUE" settings applied, validated like an import row;
+// fills the audit parameters.
+Amendment prepare_amendment(ActionContext& ctx, const StoredRecord& r,
+                            const std::vector<std::string>& settings) {
+  const auto before = domain::field_values_from_data(*r.spec, r.data);
+  const auto after = apply_settings(*r.spec, before, settings);
+  Amendment a;
+  validate_values(ctx, *r.spec, after, a.row);
+  const std::string& dept = a.row.value(*r.spec, domain::Role::source_dept_uscc);
+  ctx.require_department(dept, "the amended record");
+  domain::append_canonical_data(*r.spec, a.row, a.data);
+  const bool natural = a.row.subject_type == domain::SubjectType::natural_person;
+  auto policy = active_policy(ctx.db());
+  a.changes = diff_json(*r.spec, before, a.row.values, Masker(policy->profile, true, natural));
+  if (a.changes.empty())
+    fail(ErrorCode::conflict, fmt::format("record {} already has these values", r.id),
+         "nothing was changed");
+  // Replaces the call's parameters: the --set values may be personal.
+  ctx.audit.params = {{"record", r.id},
+                      {"changes", audit_changes(ctx, *r.spec, a.changes, natural)}};
+  return a;
+}
+
 Json record_amend(ActionContext& ctx) {
   const std::string reason = ctx.required_string("reason");
   StoredRecord r = load_for_change(ctx);
-  const auto before = domain::field_values_from_data(*r.spec, r.data);
-  const auto after = apply_settings(*r.spec, before, ctx.string_list("set"));
-  domain::ValidatedRow row;
-  validate_values(ctx, *r.spec, after, row);
-  const std::string& dept = row.value(*r.spec, domain::Role::source_dept_uscc);
-  ctx.require_department(dept, "the amended record");
-  std::string data;
-  domain::append_canonical_data(*r.spec, row, data);
-  const bool natural = row.subject_type == domain::SubjectType::natural_person;
-  auto policy = active_policy(ctx.db());
-  Json changes = diff_json(*r.spec, before, row.values, Masker(policy->profile, true, natural));
-  if (changes.empty())
-    fail(ErrorCode::conflict, fmt::format("record {} already has these values", r.id),
-         "nothing was changed");
-  ctx.audit.params = {{"record", r.id}, {"changes", audit_changes(ctx, *r.spec, changes, natural)}};
-  Json result = submit_change(ctx, r, "amend", &row, data, reason);
-  result["changes"] = std::move(changes);
+  Amendment a = prepare_amendment(ctx, r, ctx.string_list("set"));
+  Json result = submit_change(ctx, r, "amend", &a.row, a.data, reason);
+  result["changes"] = std::move(a.changes);
   return result;
 }
 
@@ -337,6 +361,31 @@ Json record_revoke(ActionContext& ctx) {
 }
 
 }  // namespace
+
+Json correct_record_now(ActionContext& ctx, int64_t record_id,
+                        const std::vector<std::string>* settings, const std::string& reason) {
+  auto& db = ctx.db();
+  StoredRecord r = load_record(db, record_id);
+  require_open(r);
+  std::optional<Amendment> a;
+  if (settings) a = prepare_amendment(ctx, r, *settings);
+  const std::string operation = a ? "amend" : "revoke";
+  const std::string now = format_utc(ctx.clock.now());
+  Batch b = change_batch(ctx, r, operation, reason, now);
+  RecordWriter writer(db, *r.spec, {ctx.user.name, now, operation, reason, b.id});
+  if (a)
+    writer.amend(r.id, a->row);
+  else
+    writer.revoke(r.id);
+  b.status = "committed";
+  b.decided_by = ctx.user.name;
+  b.decided_at = now;
+  finish_batch(db, b);
+  ctx.audit.targets.push_back(fmt::format("batch:{}", b.id));
+  return {{"batch", b.id},
+          {"operation", operation},
+          {"changes", a ? std::move(a->changes) : Json::array()}};
+}
 
 void apply_record_change(ActionContext& ctx, Batch& b, const std::string& now) {
   const domain::KindSpec& spec = io::shipped_kind_spec(require_kind(b.kind));

@@ -155,6 +155,11 @@ Stmt& Stmt::bind(int index, std::string_view value) {
   if (rc != SQLITE_OK) db_->raise(rc, "binding");
   return *this;
 }
+Stmt& Stmt::bind_blob(int index, std::string_view bytes) {
+  int rc = sqlite3_bind_blob64(stmt_, index, bytes.data(), bytes.size(), SQLITE_TRANSIENT);
+  if (rc != SQLITE_OK) db_->raise(rc, "binding");
+  return *this;
+}
 Stmt& Stmt::bind_static(int index, std::string_view value) {
   int rc =
       sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_STATIC, SQLITE_UTF8);

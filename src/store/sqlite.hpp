@@ -30,6 +30,7 @@ class Stmt {
   Stmt& bind(int index, const char* value) { return bind(index, std::string_view(value)); }
   Stmt& bind(int index, const std::string& value) { return bind(index, std::string_view(value)); }
   Stmt& bind_null(int index);
+  Stmt& bind_blob(int index, std::string_view bytes);  // binary content (evidence files)
   // Binds text without copying it: `value` must stay unchanged until the statement is stepped
   // and reset (bulk inserts).
   Stmt& bind_static(int index, std::string_view value);
