@@ -29,33 +29,7 @@ _credit() {
       "/record/show") path="$path/$w" ;;
       "/record/amend") path="$path/$w" ;;
       "/record/revoke") path="$path/$w" ;;
-<<<<<<< HEAD
-      "/report") path="$path/$w" ;;
-      "/report/summary") path="$path/$w" ;;
-      "/report/compliance") path="$path/$w" ;;
-      "/report/expiring") path="$path/$w" ;;
-      "/report/activity") path="$path/$w" ;;
-=======
-      "/publish") path="$path/$w" ;;
-      "/purge-expired") path="$path/$w" ;;
->>>>>>> issue-6-repair
-      "/calendar") path="$path/$w" ;;
-      "/calendar/show") path="$path/$w" ;;
-      "/calendar/load") path="$path/$w" ;;
-      "/audit") path="$path/$w" ;;
-      "/audit/export") path="$path/$w" ;;
-      "/audit/verify") path="$path/$w" ;;
-      "/audit/checkpoint") path="$path/$w" ;;
-      "/audit/key") path="$path/$w" ;;
-      "/serve") path="$path/$w" ;;
-<<<<<<< HEAD
-<<<<<<< HEAD
-      "/publish") path="$path/$w" ;;
-      "/purge-expired") path="$path/$w" ;;
-=======
       "/query") path="$path/$w" ;;
->>>>>>> issue-4-query
-=======
       "/repair") path="$path/$w" ;;
       "/repair/submit") path="$path/$w" ;;
       "/repair/approve") path="$path/$w" ;;
@@ -67,7 +41,22 @@ _credit() {
       "/objection/file") path="$path/$w" ;;
       "/objection/resolve") path="$path/$w" ;;
       "/objection/list") path="$path/$w" ;;
->>>>>>> issue-6-repair
+      "/publish") path="$path/$w" ;;
+      "/purge-expired") path="$path/$w" ;;
+      "/report") path="$path/$w" ;;
+      "/report/summary") path="$path/$w" ;;
+      "/report/compliance") path="$path/$w" ;;
+      "/report/expiring") path="$path/$w" ;;
+      "/report/activity") path="$path/$w" ;;
+      "/calendar") path="$path/$w" ;;
+      "/calendar/show") path="$path/$w" ;;
+      "/calendar/load") path="$path/$w" ;;
+      "/audit") path="$path/$w" ;;
+      "/audit/export") path="$path/$w" ;;
+      "/audit/verify") path="$path/$w" ;;
+      "/audit/checkpoint") path="$path/$w" ;;
+      "/audit/key") path="$path/$w" ;;
+      "/serve") path="$path/$w" ;;
     esac
   done
   case "$path:$prev" in
@@ -100,7 +89,46 @@ _credit() {
     "/record/amend":--set) return ;;
     "/record/amend":--reason) return ;;
     "/record/revoke":--reason) return ;;
-<<<<<<< HEAD
+    "/query":--uscc) return ;;
+    "/query":--id-number) return ;;
+    "/query":--name) return ;;
+    "/query":--kind) COMPREPLY=($(compgen -W "license penalty dishonest" -- "$cur")); return ;;
+    "/query":--status) COMPREPLY=($(compgen -W "active published expired repaired revoked" -- "$cur")); return ;;
+    "/query":--severity) COMPREPLY=($(compgen -W "minor general severe" -- "$cur")); return ;;
+    "/query":--authority) return ;;
+    "/query":--decided-from) return ;;
+    "/query":--decided-to) return ;;
+    "/query":--level) COMPREPLY=($(compgen -W "public shared authorised" -- "$cur")); return ;;
+    "/query":--purpose) return ;;
+    "/query":--limit) return ;;
+    "/query":--after) return ;;
+    "/repair/submit":--commitment) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    "/repair/submit":--rectification) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    "/repair/submit":--training) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    "/repair/submit":--training-hours) return ;;
+    "/repair/submit":--credit-report) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    "/repair/submit":--credit-report-date) return ;;
+    "/repair/submit":--evidence) return ;;
+    "/repair/submit":--note) return ;;
+    "/repair/approve":--decision-number) return ;;
+    "/repair/reject":--reason) return ;;
+    "/repair/object":--reason) return ;;
+    "/repair/list":--status) COMPREPLY=($(compgen -W "submitted in_notice completed rejected" -- "$cur")); return ;;
+    "/repair/list":--dept) return ;;
+    "/repair/list":--limit) return ;;
+    "/objection/file":--reason) return ;;
+    "/objection/file":--evidence) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    "/objection/resolve":--set) return ;;
+    "/objection/resolve":--reason) return ;;
+    "/objection/list":--status) COMPREPLY=($(compgen -W "open upheld dismissed" -- "$cur")); return ;;
+    "/objection/list":--dept) return ;;
+    "/objection/list":--limit) return ;;
+    "/publish":--out) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    "/publish":--to) return ;;
+    "/publish":--portal-cacert) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    "/publish":--attempts) return ;;
+    "/publish":--timeout) return ;;
+    "/publish":--retry-delay) return ;;
     "/report/summary":--from) return ;;
     "/report/summary":--to) return ;;
     "/report/summary":--month) return ;;
@@ -130,14 +158,6 @@ _credit() {
     "/report/activity":--top) return ;;
     "/report/activity":--section) return ;;
     "/report/activity":--out) COMPREPLY=($(compgen -f -- "$cur")); return ;;
-=======
-    "/publish":--out) COMPREPLY=($(compgen -f -- "$cur")); return ;;
-    "/publish":--to) return ;;
-    "/publish":--portal-cacert) COMPREPLY=($(compgen -f -- "$cur")); return ;;
-    "/publish":--attempts) return ;;
-    "/publish":--timeout) return ;;
-    "/publish":--retry-delay) return ;;
->>>>>>> issue-6-repair
     "/audit/export":--since) COMPREPLY=($(compgen -W "DATE TIME" -- "$cur")); return ;;
     "/audit/export":--until) COMPREPLY=($(compgen -W "DATE TIME" -- "$cur")); return ;;
     "/audit/export":--actor) return ;;
@@ -154,65 +174,9 @@ _credit() {
     "/serve":--cert) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     "/serve":--key) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     "/serve":--threads) return ;;
-<<<<<<< HEAD
-<<<<<<< HEAD
-    "/publish":--out) COMPREPLY=($(compgen -f -- "$cur")); return ;;
-    "/publish":--to) return ;;
-    "/publish":--portal-cacert) COMPREPLY=($(compgen -f -- "$cur")); return ;;
-    "/publish":--attempts) return ;;
-    "/publish":--timeout) return ;;
-    "/publish":--retry-delay) return ;;
   esac
   case "$path" in
-<<<<<<< HEAD
-    "") subs="init migrate user whoami policy import record calendar audit serve publish purge-expired"; opts="--store --token --token-file --cacert --format --quiet -q --verbose -v --config --version" ;;
-=======
-    "") subs="init migrate user whoami policy import record report calendar audit serve"; opts="--store --token --token-file --cacert --format --quiet -q --verbose -v --config --version" ;;
->>>>>>> issue-7-report
-=======
-    "/query":--uscc) return ;;
-    "/query":--id-number) return ;;
-    "/query":--name) return ;;
-    "/query":--kind) COMPREPLY=($(compgen -W "license penalty dishonest" -- "$cur")); return ;;
-    "/query":--status) COMPREPLY=($(compgen -W "active published expired repaired revoked" -- "$cur")); return ;;
-    "/query":--severity) COMPREPLY=($(compgen -W "minor general severe" -- "$cur")); return ;;
-    "/query":--authority) return ;;
-    "/query":--decided-from) return ;;
-    "/query":--decided-to) return ;;
-    "/query":--level) COMPREPLY=($(compgen -W "public shared authorised" -- "$cur")); return ;;
-    "/query":--purpose) return ;;
-    "/query":--limit) return ;;
-    "/query":--after) return ;;
-  esac
-  case "$path" in
-    "") subs="init migrate user whoami policy import record calendar audit serve query"; opts="--store --token --token-file --cacert --format --quiet -q --verbose -v --config --version" ;;
->>>>>>> issue-4-query
-=======
-    "/repair/submit":--commitment) COMPREPLY=($(compgen -f -- "$cur")); return ;;
-    "/repair/submit":--rectification) COMPREPLY=($(compgen -f -- "$cur")); return ;;
-    "/repair/submit":--training) COMPREPLY=($(compgen -f -- "$cur")); return ;;
-    "/repair/submit":--training-hours) return ;;
-    "/repair/submit":--credit-report) COMPREPLY=($(compgen -f -- "$cur")); return ;;
-    "/repair/submit":--credit-report-date) return ;;
-    "/repair/submit":--evidence) return ;;
-    "/repair/submit":--note) return ;;
-    "/repair/approve":--decision-number) return ;;
-    "/repair/reject":--reason) return ;;
-    "/repair/object":--reason) return ;;
-    "/repair/list":--status) COMPREPLY=($(compgen -W "submitted in_notice completed rejected" -- "$cur")); return ;;
-    "/repair/list":--dept) return ;;
-    "/repair/list":--limit) return ;;
-    "/objection/file":--reason) return ;;
-    "/objection/file":--evidence) COMPREPLY=($(compgen -f -- "$cur")); return ;;
-    "/objection/resolve":--set) return ;;
-    "/objection/resolve":--reason) return ;;
-    "/objection/list":--status) COMPREPLY=($(compgen -W "open upheld dismissed" -- "$cur")); return ;;
-    "/objection/list":--dept) return ;;
-    "/objection/list":--limit) return ;;
-  esac
-  case "$path" in
-    "") subs="init migrate user whoami policy import record publish purge-expired calendar audit serve repair objection"; opts="--store --token --token-file --cacert --format --quiet -q --verbose -v --config --version" ;;
->>>>>>> issue-6-repair
+    "") subs="init migrate user whoami policy import record query repair objection publish purge-expired report calendar audit serve"; opts="--store --token --token-file --cacert --format --quiet -q --verbose -v --config --version" ;;
     "/init") subs=""; opts="--admin" ;;
     "/migrate") subs=""; opts="--dry-run" ;;
     "/user") subs="add list disable enable token"; opts="" ;;
@@ -237,33 +201,7 @@ _credit() {
     "/record/show") subs=""; opts="" ;;
     "/record/amend") subs=""; opts="--set --reason" ;;
     "/record/revoke") subs=""; opts="--reason" ;;
-<<<<<<< HEAD
-    "/report") subs="summary compliance expiring activity"; opts="" ;;
-    "/report/summary") subs=""; opts="--from --to --month --dept --top --section --out" ;;
-    "/report/compliance") subs=""; opts="--from --to --month --dept --top --section --out" ;;
-    "/report/expiring") subs=""; opts="--days --from --to --month --dept --top --section --out" ;;
-    "/report/activity") subs=""; opts="--from --to --month --dept --top --section --out" ;;
-=======
-    "/publish") subs=""; opts="--out --to --portal-cacert --full --dry-run --attempts --timeout --retry-delay" ;;
-    "/purge-expired") subs=""; opts="--dry-run" ;;
->>>>>>> issue-6-repair
-    "/calendar") subs="show load"; opts="" ;;
-    "/calendar/show") subs=""; opts="" ;;
-    "/calendar/load") subs=""; opts="" ;;
-    "/audit") subs="export verify checkpoint key"; opts="" ;;
-    "/audit/export") subs=""; opts="--since --until --actor --action --target --out" ;;
-    "/audit/verify") subs=""; opts="--export --manifest --gaps --checkpoint --key" ;;
-    "/audit/checkpoint") subs=""; opts="--out" ;;
-    "/audit/key") subs=""; opts="--out" ;;
-    "/serve") subs=""; opts="--listen --cert --key --threads" ;;
-<<<<<<< HEAD
-<<<<<<< HEAD
-    "/publish") subs=""; opts="--out --to --portal-cacert --full --dry-run --attempts --timeout --retry-delay" ;;
-    "/purge-expired") subs=""; opts="--dry-run" ;;
-=======
     "/query") subs=""; opts="--uscc --id-number --name --kind --status --severity --authority --decided-from --decided-to --in-publicity --include-archived --level --purpose --limit --after --count" ;;
->>>>>>> issue-4-query
-=======
     "/repair") subs="submit approve reject object list show"; opts="" ;;
     "/repair/submit") subs=""; opts="--commitment --rectification --training --training-hours --credit-report --credit-report-date --evidence --note" ;;
     "/repair/approve") subs=""; opts="--decision-number" ;;
@@ -275,7 +213,22 @@ _credit() {
     "/objection/file") subs=""; opts="--reason --evidence" ;;
     "/objection/resolve") subs=""; opts="--uphold --dismiss --set --revoke --reason" ;;
     "/objection/list") subs=""; opts="--status --dept --overdue --limit" ;;
->>>>>>> issue-6-repair
+    "/publish") subs=""; opts="--out --to --portal-cacert --full --dry-run --attempts --timeout --retry-delay" ;;
+    "/purge-expired") subs=""; opts="--dry-run" ;;
+    "/report") subs="summary compliance expiring activity"; opts="" ;;
+    "/report/summary") subs=""; opts="--from --to --month --dept --top --section --out" ;;
+    "/report/compliance") subs=""; opts="--from --to --month --dept --top --section --out" ;;
+    "/report/expiring") subs=""; opts="--days --from --to --month --dept --top --section --out" ;;
+    "/report/activity") subs=""; opts="--from --to --month --dept --top --section --out" ;;
+    "/calendar") subs="show load"; opts="" ;;
+    "/calendar/show") subs=""; opts="" ;;
+    "/calendar/load") subs=""; opts="" ;;
+    "/audit") subs="export verify checkpoint key"; opts="" ;;
+    "/audit/export") subs=""; opts="--since --until --actor --action --target --out" ;;
+    "/audit/verify") subs=""; opts="--export --manifest --gaps --checkpoint --key" ;;
+    "/audit/checkpoint") subs=""; opts="--out" ;;
+    "/audit/key") subs=""; opts="--out" ;;
+    "/serve") subs=""; opts="--listen --cert --key --threads" ;;
   esac
   local globals="--store --token --token-file --cacert --format --quiet -q --verbose -v --config --version"
   if [[ "$cur" == -* ]]; then

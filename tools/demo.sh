@@ -14,11 +14,12 @@ say "credit init --format json   (the administrator's token goes to admin.token)
 "$CREDIT" init --format json | token_to admin.token
 export CREDIT_TOKEN_FILE=admin.token
 DEPT=11110000000013127H   # the demo market-regulation bureau
-say "credit user add …   (an operator and a reviewer of one department, the scheduler, an auditor)"
+say "credit user add …   (an operator and a reviewer of one department, the scheduler, an auditor, a viewer)"
 "$CREDIT" user add li.na --role operator --dept $DEPT --format json | token_to operator.token
 "$CREDIT" user add wang.qiang --role reviewer --dept $DEPT --format json | token_to reviewer.token
 "$CREDIT" user add scheduler --role publisher --format json | token_to publisher.token
 "$CREDIT" user add zhao.min --role auditor --format json | token_to auditor.token
+"$CREDIT" user add chen.jie --role viewer --format json | token_to viewer.token
 step "$CREDIT" user list
 say "credit user list --token-file operator.token   (an operator may not manage accounts)"
 "$CREDIT" user list --token-file operator.token || echo "(exit status $?)"
@@ -40,9 +41,19 @@ say "credit import approve $BATCH   (the operator may not; the department's revi
 step "$CREDIT" import show "$BATCH" --limit 3 --token-file reviewer.token
 say "credit import penalties-2025.csv --kind penalty --skip-invalid   (re-running the same file)"
 "$CREDIT" import penalties-2025.csv --kind penalty --skip-invalid --token-file operator.token 2>/dev/null
-# (a peek into the store for a severe record's id, until `credit query` exists)
-RECORD=$(sqlite3 "$CREDIT_STORE" "select id from records where severity = 'severe' limit 1")
+say "credit query --severity severe --limit 3   (a viewer: the public level, natural persons masked)"
+"$CREDIT" query --severity severe --limit 3 --token-file viewer.token
+RECORD=$("$CREDIT" query --severity severe --limit 1 --format json --token-file operator.token \
+  --purpose "demo: checking a severe case" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
 step "$CREDIT" record show "$RECORD" --token-file operator.token
+say "credit publish --out releases   (the scheduler: a numbered release of what the portal must show)"
+"$CREDIT" publish --out releases --token-file publisher.token
+ls releases/*/ && head -c 400 releases/release-000001/manifest.json && echo " …"
+step "$CREDIT" purge-expired --token-file publisher.token
+say "credit publish --out releases   (again: nothing changed, so no new release)"
+"$CREDIT" publish --out releases --token-file publisher.token
+say "credit report summary --format markdown   (for the office; --format html draws charts)"
+"$CREDIT" report summary --from 2020-01-01 --format markdown --section by_severity --token-file auditor.token
 step "$CREDIT" audit verify --token-file auditor.token
 echo
 echo "The demo store is $CREDIT_STORE; tokens are in $DEMO/*.token; the sample file and rejects.csv"

@@ -110,7 +110,8 @@ std::string disclose(Personal kind, std::string_view value, bool clear, const Ma
 std::optional<std::string> public_field_value(const FieldSpec& field, std::string_view value,
                                               SubjectType subject, const MaskingRules& rules) {
   if (value.empty() || field.role_name == "note") return std::nullopt;
-  if (field.role == Role::legal_rep_id || field.role == Role::legal_rep_id_type) return std::nullopt;
+  if (field.role == Role::legal_rep_id || field.role == Role::legal_rep_id_type)
+    return std::nullopt;
   return disclose(personal_kind(field, subject == SubjectType::natural_person), value,
                   /*clear=*/false, rules);
 }

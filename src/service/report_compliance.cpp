@@ -249,8 +249,7 @@ void run_publication(ComplianceInput& in) {
         year));
 }
 
-// The checks, in report order. Repairs and objections come with their modules: replace the
-// entry's `run` (and `needs`, if the tables are named differently) there.
+// The checks, in report order; the workflows' checks are in report_workflows.cpp.
 const std::vector<ComplianceCheck>& compliance_checks() {
   static const std::vector<ComplianceCheck> checks = {
       {"publication",
@@ -261,11 +260,13 @@ const std::vector<ComplianceCheck>& compliance_checks() {
       {"repairs",
        "Credit repairs against their deadlines",
        "Repair applications decided within the policy's working days (信用修复).",
-       {"repairs"}},
+       {"repair_applications"},
+       [](ComplianceInput& in) { compliance_repairs(in.ctx, in.scope, in.doc); }},
       {"objections",
        "Objections against their deadlines",
        "Objections verified within the policy's working days (异议).",
-       {"objections"}},
+       {"objections"},
+       [](ComplianceInput& in) { compliance_objections(in.ctx, in.scope, in.doc); }},
   };
   return checks;
 }

@@ -10,4 +10,9 @@ Json report_compliance(ActionContext& ctx);  // report_compliance.cpp
 Json report_expiring(ActionContext& ctx);    // report_expiring.cpp
 Json report_activity(ActionContext& ctx);    // report_activity.cpp
 
+struct ReportScope;
+// The compliance sections of the repair and objection workflows (report_workflows.cpp).
+void compliance_repairs(ActionContext& ctx, const ReportScope& scope, Json& doc);
+void compliance_objections(ActionContext& ctx, const ReportScope& scope, Json& doc);
+
 }  // namespace credit::service

@@ -263,6 +263,21 @@ expect_eq "$(json_get .under_repair <<<"$(line_of $R3/upsert.ndjson "$F")")" "tr
 export CREDIT_NOW=2025-10-23T10:00:00+08:00
 run credit repair list --overdue --format json
 expect_eq "$(json_get .0.application <<<"$OUT")" "$APP_F" "F is overdue (due 10-22)"
+run credit report compliance --from 2025-09-01 --to 2025-10-31 --token-file aud.token --format json
+expect_rc 0 "compliance report with repairs and objections"
+report_figure() { python3 -c '
+import json, sys
+doc = json.load(sys.stdin)
+s = next(s for s in doc["sections"] if s["id"] == sys.argv[1])
+print(next(r["value"] for r in s["rows"] if r["metric"] == sys.argv[2]))' "$1" "$2" <<<"$OUT"; }
+expect_eq "$(report_figure repairs filed)" "$(q "select count(*) from repair_applications")" "report: repairs filed"
+expect_eq "$(report_figure repairs overdue)" \
+  "$(q "select count(*) from repair_applications where decided_on is null and decision_deadline < '2025-10-23'")" \
+  "report: F overdue"
+expect_eq "$(report_figure objections filed)" "$(q "select count(*) from objections")" "report: objections filed"
+expect_eq "$(report_figure objections overdue)" \
+  "$(q "select count(*) from objections where resolved_on is null and deadline < '2025-10-23'")" \
+  "report: B's objection overdue"
 run credit repair list --token-file aud.token --format json
 expect_rc 0 "the auditor reads"
 expect_eq "$(python3 -c 'import json,sys; print(len(json.load(sys.stdin)))' <<<"$OUT")" "3" \

@@ -270,7 +270,7 @@ TEST_CASE("approval validates again against the store as it is then") {
     h.call("import.approve", {{"batch", staged}}, h.rev);
   }) == ErrorCode::conflict);
   CHECK(h.count("SELECT count(*) FROM staged_rows") == 5);  // still staged
-  REQUIRE(h.of_type("reject").size() == 1);                  // streamed, for a rejects file
+  REQUIRE(h.of_type("reject").size() == 1);                 // streamed, for a rejects file
   CHECK(h.of_type("reject")[0]["reason"].get<std::string>().find("expired") != std::string::npos);
   CHECK(h.of_type("columns").size() == 1);
   Json a = h.call("import.approve", {{"batch", staged}, {"skip_invalid", true}}, h.rev);
