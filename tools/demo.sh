@@ -41,14 +41,15 @@ say "credit import approve $BATCH   (the operator may not; the department's revi
 step "$CREDIT" import show "$BATCH" --limit 3 --token-file reviewer.token
 say "credit import penalties-2025.csv --kind penalty --skip-invalid   (re-running the same file)"
 "$CREDIT" import penalties-2025.csv --kind penalty --skip-invalid --token-file operator.token 2>/dev/null
-say "credit query --severity severe --limit 3   (a viewer: the public level, natural persons masked)"
-"$CREDIT" query --severity severe --limit 3 --token-file viewer.token
-RECORD=$("$CREDIT" query --severity severe --limit 1 --format json --token-file operator.token \
-  --purpose "demo: checking a severe case" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
-step "$CREDIT" record show "$RECORD" --token-file operator.token
 say "credit publish --out releases   (the scheduler: a numbered release of what the portal must show)"
+mkdir -p releases
 "$CREDIT" publish --out releases --token-file publisher.token
 ls releases/*/ && head -c 400 releases/release-000001/manifest.json && echo " …"
+say "credit query --severity severe --level public --limit 3   (a viewer: what the portal shows, persons masked)"
+"$CREDIT" query --severity severe --level public --limit 3 --token-file viewer.token
+RECORD=$("$CREDIT" query --severity severe --limit 1 --format json --token-file operator.token \
+  --purpose "demo: checking a severe case" 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
+step "$CREDIT" record show "$RECORD" --token-file operator.token
 step "$CREDIT" purge-expired --token-file publisher.token
 say "credit publish --out releases   (again: nothing changed, so no new release)"
 "$CREDIT" publish --out releases --token-file publisher.token
