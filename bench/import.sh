@@ -86,7 +86,7 @@ read -r q_s q_kib < <(sqlite_run "$ROWS")
 read -r cs_s cs_kib < <(credit_run "$SMALL")
 n=$("$SQLITE3" "$OUT/store-$ROWS/store.db" "select count(*) from records")
 [[ $n == "$ROWS" ]] || { echo "credit imported $n rows, expected $ROWS" >&2; exit 1; }
-mb=$(($(stat -c %s "$(csv_for "$ROWS")") / 1000000))
+mb=$(($(stat -L -c %s "$(csv_for "$ROWS")") / 1000000))
 
 python3 - "$ROWS" "$SMALL" "$mb" "$c_s" "$c_kib" "$q_s" "$q_kib" "$cs_s" "$cs_kib" <<'PY'
 import sys

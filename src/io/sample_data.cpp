@@ -461,4 +461,10 @@ void write_sample(const SampleOptions& o, const std::function<void(std::string_v
   out.flush();
 }
 
+std::string sample_text(const SampleOptions& options) {
+  std::string out;
+  write_sample(options, [&](std::string_view chunk) { out += chunk; });
+  return out;
+}
+
 }  // namespace credit::io

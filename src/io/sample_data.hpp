@@ -33,6 +33,8 @@ struct SampleOptions {
 // Writes the file through `sink` in pieces of about 1 MiB. Throws std::invalid_argument for
 // inconsistent options (an empty date range, more invalid rows than rows).
 void write_sample(const SampleOptions& options, const std::function<void(std::string_view)>& sink);
+// The same, whole, in memory (tests and small samples).
+std::string sample_text(const SampleOptions& options);
 
 // What the invalid rows are made of, in rotation (for tests that expect them).
 inline constexpr const char* kSampleProblems[] = {

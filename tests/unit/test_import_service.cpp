@@ -23,9 +23,7 @@ std::string sample_csv(uint64_t rows, uint64_t invalid = 0, uint64_t seed = 1,
   o.invalid = invalid;
   o.seed = seed;
   o.dept = dept;
-  std::string out;
-  io::write_sample(o, [&](std::string_view chunk) { out += chunk; });
-  return out;
+  return io::sample_text(o);
 }
 
 struct Harness {

@@ -64,9 +64,7 @@ struct Publisher {
     o.dept = kDept;
     o.decided_from = *domain::Date::from_ymd(2026, 3, 1);
     o.decided_to = *domain::Date::from_ymd(2026, 4, 30);
-    std::string csv;
-    io::write_sample(o, [&](std::string_view chunk) { csv += chunk; });
-    call("import.run", {{"kind", "penalty"}}, op, csv);
+    call("import.run", {{"kind", "penalty"}}, op, io::sample_text(o));
   }
   int64_t count(const std::string& sql) {
     auto s = ts.store->db().prepare(sql);

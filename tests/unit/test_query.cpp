@@ -28,9 +28,7 @@ std::string sample_csv(uint64_t rows, uint64_t seed, const std::string& dept) {
   o.rows = rows;
   o.seed = seed;
   o.dept = dept;
-  std::string out;
-  io::write_sample(o, [&](std::string_view chunk) { out += chunk; });
-  return out;
+  return io::sample_text(o);
 }
 
 struct Harness {

@@ -20,9 +20,7 @@ std::string sample(io::InputFormat format, io::Encoding encoding) {
   o.noise = 1;
   o.format = format;
   o.encoding = encoding;
-  std::string out;
-  io::write_sample(o, [&](std::string_view chunk) { out += chunk; });
-  return out;
+  return io::sample_text(o);
 }
 
 std::string random_bytes(std::mt19937_64& rng, size_t max_len) {

@@ -15,9 +15,7 @@ using namespace credit;
 namespace {
 
 std::string generate(io::SampleOptions o) {
-  std::string out;
-  io::write_sample(o, [&](std::string_view chunk) { out += chunk; });
-  return out;
+  return io::sample_text(o);
 }
 
 struct Tally {
