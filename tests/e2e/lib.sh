@@ -72,3 +72,17 @@ finish() {
   fi
   echo "$(basename "$0"): all $CHECKS checks passed"
 }
+
+# test_certificate NAME: a throwaway CA (ca.pem, ca.key) and a certificate for 127.0.0.1 signed by
+# it (NAME.pem, NAME.key), in the current directory, for the suites that run real HTTPS servers.
+test_certificate() {
+  local name=$1
+  tls() { openssl "$@" 2>>openssl.log || { echo "openssl $1 failed" >&2; cat openssl.log >&2; exit 1; }; }
+  tls req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key -out ca.pem \
+    -days 2 -subj /CN=credit-test-ca
+  tls req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$name.key" -out "$name.csr" \
+    -subj /CN=127.0.0.1
+  printf 'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' >ext.cnf
+  tls x509 -req -in "$name.csr" -CA ca.pem -CAkey ca.key -CAcreateserial -out "$name.pem" -days 2 \
+    -extfile ext.cnf
+}

@@ -8,14 +8,7 @@ source "$(dirname "$0")/lib.sh"
 DEPT=11110000000013127H
 export CREDIT_NOW=2025-11-03T10:00:00+08:00
 
-tls() { openssl "$@" 2>>openssl.log || { echo "openssl $1 failed" >&2; cat openssl.log >&2; exit 1; }; }
-tls req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key -out ca.pem \
-  -days 2 -subj /CN=credit-test-ca
-tls req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout portal.key -out portal.csr \
-  -subj /CN=127.0.0.1
-printf 'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' >ext.cnf
-tls x509 -req -in portal.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out portal.pem -days 2 \
-  -extfile ext.cnf
+test_certificate portal
 
 new_store s.db admin.token
 export CREDIT_STORE=s.db

@@ -8,14 +8,7 @@ DEPT=91110000600037341L
 export CREDIT_NOW=2026-05-06T10:00:00+08:00
 
 # --- a throwaway CA, and a certificate for 127.0.0.1 signed by it ---
-tls() { openssl "$@" 2>>openssl.log || { echo "openssl $1 failed" >&2; cat openssl.log >&2; exit 1; }; }
-tls req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key -out ca.pem \
-  -days 2 -subj /CN=credit-test-ca
-tls req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout server.key -out server.csr \
-  -subj /CN=127.0.0.1
-printf 'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' >ext.cnf
-tls x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 \
-  -extfile ext.cnf
+test_certificate server
 
 # --- the server: port 0 lets it pick a free port, which it prints; always stopped on exit ---
 SERVER_PID=
