@@ -10,6 +10,7 @@
 
 #include "domain/row_validation.hpp"
 #include "service/action.hpp"
+#include "service/deferred_indexes.hpp"
 #include "service/record_writer.hpp"
 
 namespace credit::service {
@@ -58,6 +59,8 @@ class BatchApplier {
   void save_rejects(int64_t batch_id, int64_t first_seq = 0);
   // Called before each reject is reported (an import announces the file's columns once).
   std::function<void()> before_reject;
+  // Set by a bulk load: told of every insert (deferred_indexes.hpp).
+  DeferredRecordIndexes* deferred_indexes = nullptr;
 
  private:
   void report(const RowOrigin& origin, const std::vector<domain::FieldIssue>& issues);

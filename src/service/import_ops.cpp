@@ -9,6 +9,7 @@
 #include "domain/roles.hpp"
 #include "io/kind_files.hpp"
 #include "service/batches.hpp"
+#include "service/deferred_indexes.hpp"
 #include "service/file_import.hpp"
 #include "service/import_support.hpp"
 #include "service/modules.hpp"
@@ -98,9 +99,11 @@ Json import_run(ActionContext& ctx) {
   b.id = insert_batch(db, "import", kind, b.dept, ctx.user.name, now);
   store::Savepoint rows(db, "import_rows");  // a rejected batch keeps only its record
   NewRecordNames names(db);
+  DeferredRecordIndexes indexes(db);
   BatchApplier applier(
       ctx, spec, policy->profile, mode,
       {ctx.user.name, now, "import", ctx.optional_string("reason").value_or(""), b.id});
+  if (mode == RunMode::commit && !dry_run) applier.deferred_indexes = &indexes;
   FileImport reader(ctx, applier);
   b.files = Json::array();
   for (const auto& input : ctx.call.inputs)
@@ -117,6 +120,7 @@ Json import_run(ActionContext& ctx) {
   } else {
     b.status = mode == RunMode::stage && c.changes() > 0 ? "staged" : "committed";
     if (b.status == "committed") clear_staged_rows(db, b.id);
+    indexes.rebuild();
     rows.release();
   }
   if (b.status != "staged") {
@@ -163,9 +167,12 @@ void approve_import(ActionContext& ctx, Batch& b, bool skip_invalid, const std::
                {{"type", "columns"}, {"file", "batch"}, {"columns", codes}, {"encoding", "utf-8"}});
   };
   NewRecordNames names(ctx.db());
+  DeferredRecordIndexes indexes(ctx.db());
+  applier.deferred_indexes = &indexes;
   for_each_staged_row(ctx.db(), b.id, spec,
                       [&](const StagedRow& staged) { applier.apply(staged.raw, staged.origin); });
   names.finish();
+  indexes.rebuild();
   const BatchCounts& c = applier.counts();
   if (c.rejected > 0 && !skip_invalid)
     fail(ErrorCode::conflict,

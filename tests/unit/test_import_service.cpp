@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include "io/sample_data.hpp"
+#include "service/deferred_indexes.hpp"
 #include "store/sqlite.hpp"
 #include "support.hpp"
 #include "util/error.hpp"
@@ -335,4 +336,47 @@ TEST_CASE("record.show masks personal data for those outside the department") {
   CHECK(masked["record"]["id_number"] == id.substr(0, 4) + std::string(10, '*') + id.substr(14));
   CHECK(masked["record"]["subject_name"].get<std::string>().find('*') != std::string::npos);
   CHECK(masked.dump().find(id) == std::string::npos);
+}
+
+TEST_CASE("a bulk load drops the records' secondary indexes and builds them again") {
+  Harness h;
+  h.call("import.authorize", {{"kinds", {"penalty"}}, {"until", "2026-06-30"}}, h.rev);
+  h.import(sample_csv(40), h.op);
+  auto& db = h.ts.store->db();
+  const std::string indexes =
+      "SELECT group_concat(sql, ';') FROM (SELECT sql FROM sqlite_schema WHERE type = 'index' "
+      "AND tbl_name = 'records' AND sql IS NOT NULL ORDER BY name)";
+  auto schema = [&] {
+    auto s = db.prepare(indexes);
+    s.step();
+    return s.column_text(0);
+  };
+  const std::string before = schema();
+  REQUIRE(h.count("SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND tbl_name = "
+                  "'records' AND sql IS NOT NULL") >= 5);
+  {
+    store::Transaction tx(db, store::Transaction::Kind::immediate);
+    service::DeferredRecordIndexes deferred(db, 50);  // the store holds 40: the threshold is 20
+    deferred.note_inserted(10);
+    CHECK_FALSE(deferred.deferred());
+    deferred.note_inserted(20);
+    CHECK(deferred.deferred());
+    CHECK(h.count("SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND tbl_name = "
+                  "'records' AND sql IS NOT NULL") == 0);
+    // The natural key's unique index stays: rows are looked up by it.
+    CHECK(h.count("SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND tbl_name = "
+                  "'records'") == 1);
+    deferred.rebuild();
+    CHECK(schema() == before);
+    tx.commit();
+  }
+  CHECK(h.count("SELECT count(*) FROM pragma_integrity_check WHERE integrity_check != 'ok'") == 0);
+  {  // dropped and never rebuilt: the rollback restores them
+    store::Transaction tx(db, store::Transaction::Kind::immediate);
+    service::DeferredRecordIndexes deferred(db, 1);
+    deferred.note_inserted(20);
+    REQUIRE(deferred.deferred());
+  }
+  CHECK(schema() == before);
+  CHECK(h.count("SELECT count(*) FROM pragma_integrity_check WHERE integrity_check != 'ok'") == 0);
 }
