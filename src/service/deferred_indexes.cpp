@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 
 #include <sqlite3.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include <algorithm>
 
@@ -51,6 +54,9 @@ void DeferredRecordIndexes::rebuild() {
   db_.exec(fmt::format("PRAGMA temp_store = FILE; PRAGMA threads = 1; PRAGMA cache_size = -{}",
                        kSortKiB));
   sqlite3_db_release_memory(db_.handle());
+#ifdef __GLIBC__
+  malloc_trim(0);  // the sorts allocate large blocks of their own; give the freed pages back first
+#endif
   for (const auto& sql : dropped_)
     db_.exec(sql);
   db_.exec(fmt::format("PRAGMA temp_store = MEMORY; PRAGMA threads = 0; PRAGMA cache_size = {}",

@@ -24,7 +24,7 @@ class DeferredRecordIndexes {
   // 340 bytes of index per record), where keeping them current costs less than building them.
   static constexpr int64_t kCachedRecords = 150000;
   // The page cache while the indexes are built, which also bounds each sort's memory.
-  static constexpr int64_t kSortKiB = 24 * 1024;
+  static constexpr int64_t kSortKiB = 16 * 1024;
 
   // `cached_records`: kCachedRecords, smaller in tests.
   explicit DeferredRecordIndexes(store::Db& db, int64_t cached_records = kCachedRecords);

@@ -51,7 +51,7 @@ std::string hint_for(int rc) {
 
 namespace {
 constexpr int kBusyTimeoutMs = 10000;
-constexpr int kWalTruncateFrames = 32;  // of 16 KiB: a command writes about five
+constexpr int kWalTruncateFrames = 128;  // 512 KiB of 4 KiB pages: a command writes about ten
 
 // After a commit: checkpoint and truncate a long WAL, unless another connection is reading (then
 // a later commit does it), never waiting for one.
