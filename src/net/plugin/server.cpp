@@ -23,6 +23,10 @@
 namespace credit::net {
 
 namespace {
+
+// The most of an upload read and dropped after its call failed, so that the client reads the
+// answer rather than a broken pipe (handle_upload).
+constexpr size_t kDrainAfterFailureBytes = size_t{256} << 20;
 using httplib::ContentReader;
 using httplib::DataSink;
 using httplib::Request;
@@ -206,6 +210,7 @@ void handle_upload(const Backend& backend, CallRequest& r) {
   std::string call_text;
   int parts = 0;
   std::optional<Error> problem;
+  size_t drained = 0;
   bool whole = r.reader(
       [&](const httplib::MultipartFormData& part) {
         try {
@@ -233,9 +238,12 @@ void handle_upload(const Backend& backend, CallRequest& r) {
           problem = protocol_error("the call object is larger than 1 MiB");
           return false;
         }
-        // Once the call has returned: drain the rest after a success (the answer must reach
-        // the client), stop reading after a failure (no point uploading the rest).
-        return u->pipe->write(data, n) || !u->failed();
+        // Once the call has returned, the rest is read and dropped: a client still sending
+        // when the connection closes sees a broken pipe instead of the answer, also the answer
+        // of a call that failed early. After a failure only up to kDrainAfterFailureBytes.
+        if (u->pipe->write(data, n) || !u->failed()) return true;
+        drained += n;
+        return drained <= kDrainAfterFailureBytes;
       });
   r.body_read = whole && !problem;
   if (!u->pipe) {
