@@ -35,7 +35,9 @@ token() { python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])'; }
 # credit keeps the WAL between commands: checkpoint before copying, and never leave a WAL of
 # another copy beside a store.
 checkpoint() { sqlite3 "$1" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null; }
-copy_cmd() { echo "rm -f $2-wal $2-shm && cp $1 $2"; }
+# The copy is synced before the timed run: its writeback would otherwise compete with the run's
+# own writes (a copy of the store is not what a nightly purge finds).
+copy_cmd() { echo "rm -f $2-wal $2-shm && cp $1 $2 && sync"; }
 copy_db() { checkpoint "$1" && eval "$(copy_cmd "$1" "$2")"; }
 
 build_base() {
