@@ -41,8 +41,6 @@ void DeferredRecordIndexes::drop() {
 
 void DeferredRecordIndexes::rebuild() {
   if (!deferred()) return;
-  // The sorts spill to temporary files rather than memory (the store keeps temporary data in
-  // memory, which here would hold each index whole), and a helper thread sorts beside the main one.
   auto cache = db_.prepare("PRAGMA cache_size");
   cache.step();
   const int64_t cache_size = cache.column_int64(0);
@@ -51,6 +49,8 @@ void DeferredRecordIndexes::rebuild() {
   // be dropped, and the sorts reuse their memory.
   if (int rc = sqlite3_db_cacheflush(db_.handle()); rc != SQLITE_OK)
     db_.raise(rc, "writing out the page cache");
+  // The sorts spill to temporary files rather than memory (the store keeps temporary data in
+  // memory, which here would hold each index whole), and a helper thread sorts beside the main one.
   db_.exec(fmt::format("PRAGMA temp_store = FILE; PRAGMA threads = 1; PRAGMA cache_size = -{}",
                        kSortKiB));
   sqlite3_db_release_memory(db_.handle());
