@@ -116,10 +116,8 @@ bool BatchApplier::apply(std::span<const std::string_view> raw, const RowOrigin&
   ++counts_.accepted;
   switch (result.outcome) {
     case Outcome::inserted:
-      if (deferred_indexes)
-        deferred_indexes->note_inserted(++counts_.inserted);
-      else
-        ++counts_.inserted;
+      ++counts_.inserted;
+      if (deferred_indexes) deferred_indexes->note_inserted(counts_.inserted);
       break;
     case Outcome::updated:
       ++counts_.updated;

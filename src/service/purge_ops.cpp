@@ -14,13 +14,6 @@
 
 namespace credit::service {
 
-// Repairs whose public notice ended without objection become final (DESIGN §2, credit repair,
-// step 2): withdrawn and archived as `repaired`. Returns how many (0 on a dry run: how many are
-// due). The repair module does the work (repair_support.cpp).
-int64_t finalise_due_repairs(ActionContext& ctx, domain::Date today, bool dry_run) {
-  return finalise_repair_notices(ctx, today, dry_run);
-}
-
 namespace {
 
 // The due records, by an index range on (status, publicity_until).
@@ -60,6 +53,7 @@ std::vector<int64_t> due_ids(store::Db& db, const std::string& on, bool listings
 // file order, where one set-wide UPDATE walks them in index order, all over the file.
 void expire(ActionContext& ctx, const std::vector<int64_t>& ids, const std::string& on,
             bool listings) {
+  if (ids.empty()) return;
   auto& db = ctx.db();
   const std::string now = format_utc(ctx.clock.now());
   auto keep = db.prepare(keep_versions_sql("id = ?6"));
@@ -91,7 +85,8 @@ Json purge_expired(ActionContext& ctx) {
     expire(ctx, expired, on, false);
     expire(ctx, ended, on, true);
   }
-  const int64_t repairs = finalise_due_repairs(ctx, day, dry_run);
+  // Repair notices that ended without objection become final (DESIGN §2, credit repair, step 2).
+  const int64_t repairs = finalise_repair_notices(ctx, day, dry_run);
 
   constexpr size_t kTargetsListed = 100;
   if (expired.size() + ended.size() <= kTargetsListed) {

@@ -47,9 +47,7 @@ std::string hint_for(int rc) {
       return {};
   }
 }
-}  // namespace
 
-namespace {
 constexpr int kBusyTimeoutMs = 10000;
 constexpr int kWalTruncateFrames = 128;  // 512 KiB of 4 KiB pages: a command writes about ten
 

@@ -40,7 +40,7 @@ std::unique_ptr<Store> Store::create(const std::string& path, int version) {
   std::unique_ptr<Store> store(new Store(path, Db::Mode::read_write_create));
   // 4 KiB pages (SQLite's default). The nightly jobs change records scattered over the table, a
   // page each, and write each changed page twice (WAL, checkpoint): purging 10,000 of a million
-  // records took 0.9–1.25 s with 16 KiB pages, 0.65 s with 4 KiB; a bulk import takes about 10 %
+  // records took 0.9–1.25 s with 16 KiB pages, 0.65 s with 4 KiB; a bulk import takes about 20 %
   // longer (bench/publish.sh, bench/import.sh). Only a new store can choose its page size.
   store->db_.exec("PRAGMA page_size = 4096");
   store->db_.exec("PRAGMA journal_mode = WAL");
