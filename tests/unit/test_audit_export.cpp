@@ -1,5 +1,6 @@
 // Audit exports, checkpoints and the verifier they share: real stores, real files, real keys.
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include <fstream>
 #include <sstream>

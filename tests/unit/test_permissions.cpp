@@ -1,6 +1,7 @@
 // The role × action matrix: every action the service has, called by every role. The expected
 // table is written out here, independently of src/domain/roles.cpp, so a change to either shows.
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include <map>
 #include <set>

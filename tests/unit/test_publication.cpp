@@ -2,6 +2,7 @@
 // pending release rendered identically after its records changed, confirmation twice, and the
 // watermarks that keep a delta's cost in proportion to what changed.
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include "domain/disclosure.hpp"
 #include "io/byte_source.hpp"

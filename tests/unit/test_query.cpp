@@ -3,6 +3,7 @@
 // each role sees (the statement agrees with domain::view_of), masking, and the registration of
 // every query with its purpose (查询使用登记).
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include <set>
 
