@@ -178,13 +178,20 @@ run credit --store "$URL" --cacert ca.pem whoami --token-file admin.token
 expect_rc 0 "the server serves on after an aborted upload"
 
 # --- graceful stop: a call in flight finishes, new ones are refused, the server exits 0 ---
+# The signal must come while the call is in flight, not before it connects: the client reads stdin
+# only while it uploads (nothing is read ahead), so once `head` has written 2 MB through the 64 KiB
+# pipe, the TLS session is up and the server is reading the body. A fixed sleep raced on a busy
+# machine (CI once saw the server stop before the client connected).
+rm -f inflight.started
 (
   head -c 2000000 big.bin
+  touch inflight.started
   sleep 1
   tail -c 1000 big.bin
 ) | credit --store "$URL" --cacert ca.pem --token-file admin.token diag upload - --format json >inflight.json 2>inflight.err &
 CLIENT=$!
-sleep 0.5
+for _ in $(seq 300); do [[ -e inflight.started ]] && break; sleep 0.1; done
+sleep 0.2
 kill -TERM "$SERVER_PID"
 wait "$CLIENT" && pass || fail "the call in flight finished: $(cat inflight.err)"
 expect_eq "$(json_get .0.bytes <inflight.json)" "2001000" "the call in flight read all its input"
