@@ -5,7 +5,10 @@
 #include <set>
 
 #include "cli/command.hpp"
+#include "cli/config_files.hpp"
 #include "cli/context.hpp"
+#include "cli/suggest.hpp"
+#include "cli/version.hpp"
 #include "util/error.hpp"
 
 namespace credit::cli {
@@ -49,7 +52,7 @@ void add_global_options(CLI::App& app, GlobalOptions& opts) {
       ->envname("CREDIT_CACERT")
       ->type_name(kFileType)
       ->group(group);
-  app.add_option("--format", opts.format,
+  app.add_option("-o,--format", opts.format,
                  "output format; json, ndjson and csv are stable interfaces; markdown and html "
                  "for `credit report`")
       ->check(CLI::IsMember({"table", "json", "ndjson", "csv", "markdown", "html"}).description(""))
@@ -59,10 +62,13 @@ void add_global_options(CLI::App& app, GlobalOptions& opts) {
   app.add_flag("-q,--quiet", opts.quiet, "print nothing but errors and requested machine output")
       ->group(group);
   app.add_flag("-v,--verbose", opts.verbose, "explain what is being done on stderr")->group(group);
-  app.set_config("--config", "", "read options from a TOML or INI FILE (command line wins)")
+  app.set_config("--config", "",
+                 "read options from a TOML FILE (repeatable; later files win, the command line "
+                 "wins over all); /etc/credit/credit.toml and ~/.config/credit/credit.toml are "
+                 "read first when they exist")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
       ->type_name(kFileType)
       ->group(group);
-  app.set_version_flag("--version", std::string("credit ") + CREDIT_VERSION)->group(group);
 }
 
 }  // namespace
@@ -76,6 +82,11 @@ std::unique_ptr<CLI::App> build_app(Context& ctx, const CommandDef* only) {
       "Run `credit COMMAND --help` for a command's options; `man credit` for exit codes, "
       "environment and examples.");
   add_global_options(*app, ctx.options);
+  app->set_version_flag(
+         "--version", [&ctx] { return version_text(ctx); },
+         "show the version, the commit, SQLite and libsodium, and the store's schema and policy "
+         "when --store is given")
+      ->group("Global options");
   for (const CommandDef* def : command_table()) {
     CLI::App* sub = app->add_subcommand(std::string(def->name), std::string(def->summary));
     if (def->hidden) sub->group("");
@@ -89,8 +100,8 @@ namespace {
 // The command a command line invokes: its first word that is not a global option or an
 // option's value. nullptr when there is none or --help-all asks for every command.
 const CommandDef* invoked_command(int argc, char** argv) {
-  static const std::set<std::string_view> valued = {"--store",  "--token",  "--token-file",
-                                                    "--cacert", "--format", "--config"};
+  static const std::set<std::string_view> valued = {
+      "--store", "--token", "--token-file", "--cacert", "--format", "-o", "--config"};
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
     if (arg == "--help-all") return nullptr;
@@ -108,10 +119,59 @@ const CommandDef* invoked_command(int argc, char** argv) {
 
 }  // namespace
 
-int run(int argc, char** argv) {
+namespace {
+
+// The command line with the default configuration files in front, as if given with --config
+// first: an explicit --config and the command line itself come later and win.
+std::vector<std::string> with_default_config(int argc, char** argv) {
+  std::vector<std::string> args{argv[0]};
+  for (const std::string& file : default_config_files()) {
+    args.emplace_back("--config");
+    args.push_back(file);
+  }
+  args.insert(args.end(), argv + 1, argv + argc);
+  return args;
+}
+
+// Every configuration file this run reads is checked against the whole command tree before any
+// command runs: an unknown key is an error, not a silently ignored line.
+void validate_config_files(Context& ctx, int argc, char** argv) {
+  std::vector<std::string> files = default_config_files();
+  for (std::string& f : explicit_config_files(argc, argv))
+    files.push_back(std::move(f));
+  if (files.empty()) return;
+  const std::unique_ptr<CLI::App> full = build_app(ctx);
+  for (const std::string& f : files)
+    validate_config_file(*full, f);
+}
+
+int usage_error(Context& ctx, int argc, char** argv, const CLI::ParseError& e) {
+  std::optional<std::string> explained;
+  try {
+    explained = explain_unknown_word(*build_app(ctx), argc, argv);
+  } catch (const std::exception&) {
+    // the plain message below still says what is wrong
+  }
+  Error usage(ErrorCode::usage, explained.value_or(e.what()),
+              "run `credit --help` or `credit COMMAND --help`");
+  ctx.out().error(usage);
+  return exit_code(ErrorCode::usage);
+}
+
+}  // namespace
+
+int run(int argc_in, char** argv_in) {
   Context ctx;
   std::unique_ptr<CLI::App> app;
+  // argv as the user typed it (for messages) and with the default configuration files in front.
+  std::vector<std::string> storage = with_default_config(argc_in, argv_in);
+  std::vector<char*> args;
+  for (std::string& a : storage)
+    args.push_back(a.data());
+  const int argc = static_cast<int>(args.size());
+  char** argv = args.data();
   try {
+    validate_config_files(ctx, argc_in, argv_in);
     // Only the invoked command's options are built (a tenth of a short command's start-up);
     // anything that needs the others (--help-all, an unknown or mistyped command) gets the
     // whole tree. Callbacks run only after a successful parse, so a retry runs nothing twice, and
@@ -120,8 +180,8 @@ int run(int argc, char** argv) {
     app = build_app(ctx, only);
     try {
       app->parse(argc, argv);
-    } catch (const CLI::ParseError&) {
-      if (only == nullptr) throw;
+    } catch (const CLI::ParseError& e) {
+      if (only == nullptr || e.get_exit_code() == 0) throw;  // help and version are not errors
       app = build_app(ctx);
       app->parse(argc, argv);
     }
@@ -133,9 +193,7 @@ int run(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app->exit(e);
   } catch (const CLI::ParseError& e) {
-    Error usage(ErrorCode::usage, e.what(), "run `credit --help` or `credit COMMAND --help`");
-    ctx.out().error(usage);
-    return exit_code(ErrorCode::usage);
+    return usage_error(ctx, argc_in, argv_in, e);
   } catch (const Error& e) {
     ctx.out().error(e);
     return exit_code(e.code());

@@ -1,10 +1,11 @@
-// Store administration: store.migrate.
+// Store administration: store.migrate; store.info (what `credit --version` shows of a store).
 #include <fmt/format.h>
 
 #include "service/modules.hpp"
 #include "service/reference.hpp"
 #include "service/service.hpp"
 #include "store/migrations.hpp"
+#include "store/sqlite.hpp"
 #include "store/store.hpp"
 #include "util/error.hpp"
 
@@ -37,11 +38,29 @@ Json store_migrate(ActionContext& ctx) {
           {"applied", dry_run ? Json::array() : pending},
           {"pending", dry_run ? pending : Json::array()}};
 }
+
+// The audit chain's hashes and signatures, the token MACs: fixed by this version of credit.
+constexpr const char* kCryptoSuite =
+    "SHA-256 audit chain, Ed25519 checkpoints, HMAC-SHA-256 tokens";
+
+Json store_info(ActionContext& ctx) {
+  auto& db = ctx.db();
+  auto policy = active_policy(db);
+  ctx.audit.targets.push_back("store");
+  return {{"schema", store::schema_version(db)},
+          {"engine", fmt::format("SQLite {}", store::sqlite_library_version())},
+          {"policy", policy->profile.id},
+          {"policy_sha256", policy->sha256},
+          {"crypto", kCryptoSuite},
+          {"created_by_version", ctx.store.setting("store.created_by_version").value_or("")}};
+}
 }  // namespace
 
 void register_store_actions(ActionRegistry& r) {
   r.add({"store.migrate", "store.migrate", Access::write, store_migrate,
          "upgrade the store's schema"});
+  r.add({"store.info", "", Access::read, store_info,
+         "show the store's schema, engine, policy and crypto suite"});
 }
 
 }  // namespace credit::service

@@ -246,4 +246,8 @@ void Transaction::rollback() {
   open_ = false;
 }
 
+std::string sqlite_library_version() {
+  return sqlite3_libversion();
+}
+
 }  // namespace credit::store

@@ -12,6 +12,9 @@ struct sqlite3_stmt;
 
 namespace credit::store {
 
+// The version of the SQLite library linked in ("3.40.1").
+std::string sqlite_library_version();
+
 class Db;
 
 class Stmt {

@@ -7,6 +7,8 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/credit-e2e.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 cd "$WORK"
 unset CREDIT_STORE CREDIT_TOKEN CREDIT_TOKEN_FILE CREDIT_NOW
+# No configuration file of this machine or of the user running the tests applies.
+export CREDIT_SYSTEM_CONFIG=/nonexistent XDG_CONFIG_HOME="$WORK/.config"
 export NO_COLOR=1
 FAILURES=0
 CHECKS=0

@@ -172,5 +172,59 @@ run credit --config credit.toml whoami --token-file aud1.token
 expect_eq "$(json_get .role <<<"$OUT")" "auditor" "--config supplies global options"
 run credit --version
 expect_out "^credit [0-9]+\.[0-9]+\.[0-9]+" "--version"
+expect_out "^commit +[0-9a-f]{7,}|^commit +unknown" "--version names the commit"
+expect_out "^SQLite +3\." "--version names the SQLite version"
+run credit --store pristine.db --token-file aud1.token --version
+expect_out "^schema +[0-9]+" "--version with a store names its schema"
+expect_out "^policy +national-2026 \(sha256 [0-9a-f]{64}\)" "--version with a store names its policy"
+run credit --store pristine.db --token-file aud1.token --version --format json
+expect_eq "$(json_get .store.policy <<<"$OUT")" "national-2026" "--version --format json"
+run credit --store pristine.db --version
+expect_rc 0 "--version without a token still answers"
+expect_out "not read" "--version says why it could not read the store"
+
+# --- -o is --format ---
+run credit --store pristine.db whoami --token-file aud1.token -o json
+expect_eq "$(json_get .role <<<"$OUT")" "auditor" "-o json"
+
+# --- typo help, at every level of command ---
+run credit imprt
+expect_rc 2 "a mistyped command is a usage error"
+expect_err "unknown command 'imprt' — did you mean 'import'\?" "a mistyped command names the closest"
+run credit user ad x --role viewer
+expect_err "unknown command 'user ad' — did you mean 'user add'\?" "a mistyped subcommand"
+run credit --store pristine.db query --uscc 9111010600000006XA --fromat json
+expect_rc 2 "a mistyped option is a usage error"
+expect_err "unknown option '--fromat' — did you mean '--format'\?" "a mistyped option names the closest"
+run credit user
+expect_err "\`credit user\` needs a command: add, list" "a command group without its command"
+run credit
+expect_err "\`credit\` needs a command: .*import" "no command at all"
+
+# --- configuration files: system, user, --config; unknown keys are errors ---
+mkdir -p xdg/credit
+printf 'format = "json"\n' >system.toml
+printf 'store = "pristine.db"\n' >xdg/credit/credit.toml
+run env CREDIT_SYSTEM_CONFIG=system.toml XDG_CONFIG_HOME=$PWD/xdg "$CREDIT_BIN" whoami --token-file aud1.token
+expect_eq "$(json_get .role <<<"$OUT")" "auditor" "the system and the user's configuration files apply"
+printf 'format = "ndjson"\n' >later.toml
+run env CREDIT_SYSTEM_CONFIG=system.toml XDG_CONFIG_HOME=$PWD/xdg "$CREDIT_BIN" --config later.toml \
+  whoami --token-file aud1.token
+[[ $(wc -l <<<"$OUT") == 1 && $OUT == "{"* ]] && pass || fail "a later --config wins over the system file"
+run env CREDIT_SYSTEM_CONFIG=system.toml XDG_CONFIG_HOME=$PWD/xdg "$CREDIT_BIN" whoami \
+  --token-file aud1.token --format table
+expect_out "^user +aud1" "the command line wins over configuration files"
+printf 'store = "pristine.db"\nformt = "json"\n' >typo.toml
+run credit --config typo.toml whoami --token-file aud1.token
+expect_rc 2 "an unknown key is an error"
+expect_err "typo.toml: unknown key 'formt' — did you mean 'format'\?" "the error names the file and the closest key"
+printf '[imprt]\nrejects = "r.csv"\n' >section.toml
+run credit --config section.toml --store pristine.db whoami --token-file aud1.token
+expect_err "unknown section 'imprt' — did you mean 'import'\?" "an unknown section"
+printf '[import]\nrejcts = "r.csv"\n' >subkey.toml
+run credit --config subkey.toml --store pristine.db whoami --token-file aud1.token
+expect_err "unknown key 'import.rejcts' — did you mean 'import.rejects'\?" "an unknown key in a section"
+run env CREDIT_SYSTEM_CONFIG=typo.toml "$CREDIT_BIN" --store pristine.db whoami --token-file aud1.token
+expect_err "typo.toml: unknown key 'formt'" "the system file is checked too"
 
 finish

@@ -29,6 +29,7 @@ const std::map<std::string, std::set<std::string>>& expected_matrix() {
                                   // admin (tested below)
       {"whoami", kEveryone},
       {"store.migrate", {"admin"}},
+      {"store.info", kEveryone},
       {"audit.verify", {"auditor"}},
       {"audit.export", {"auditor"}},
       {"audit.checkpoint", {"auditor"}},
