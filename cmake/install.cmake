@@ -3,12 +3,15 @@
 # configuration goes to /etc/credit and the units to /lib/systemd/system (Debian 12's path).
 include(GNUInstallDirs)
 
-if(CMAKE_INSTALL_PREFIX STREQUAL "/usr")
-  set(_credit_unit_dir_default /lib/systemd/system)
+set(CREDIT_SYSTEMD_UNIT_DIR "" CACHE PATH
+    "where the systemd units go (empty: /lib/systemd/system for the prefix /usr, else PREFIX/lib/systemd/system)")
+if(CREDIT_SYSTEMD_UNIT_DIR)
+  set(_credit_unit_dir ${CREDIT_SYSTEMD_UNIT_DIR})
+elseif(CMAKE_INSTALL_PREFIX STREQUAL "/usr")
+  set(_credit_unit_dir /lib/systemd/system)
 else()
-  set(_credit_unit_dir_default ${CMAKE_INSTALL_PREFIX}/lib/systemd/system)
+  set(_credit_unit_dir ${CMAKE_INSTALL_PREFIX}/lib/systemd/system)
 endif()
-set(CREDIT_SYSTEMD_UNIT_DIR ${_credit_unit_dir_default} CACHE PATH "where the systemd units go")
 
 install(TARGETS credit RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 # lib/credit, not the multiarch libdir: the binary looks for its plugin at ../lib/credit.
@@ -41,7 +44,7 @@ foreach(_unit IN LISTS _credit_units)
   file(READ ${_unit} _text)
   string(REPLACE "/usr/bin/credit" "${CMAKE_INSTALL_FULL_BINDIR}/credit" _text "${_text}")
   file(WRITE ${PROJECT_BINARY_DIR}/systemd/${_name} "${_text}")
-  install(FILES ${PROJECT_BINARY_DIR}/systemd/${_name} DESTINATION ${CREDIT_SYSTEMD_UNIT_DIR})
+  install(FILES ${PROJECT_BINARY_DIR}/systemd/${_name} DESTINATION ${_credit_unit_dir})
 endforeach()
 install(FILES packaging/sysusers.conf DESTINATION ${CMAKE_INSTALL_PREFIX}/lib/sysusers.d
         RENAME credit.conf)

@@ -6,12 +6,13 @@ set(CPACK_PACKAGE_NAME credit)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_PACKAGE_CONTACT "credit developers <credit@example.gov.cn>")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "public credit information platform toolkit")
-set(CPACK_DEBIAN_PACKAGE_DESCRIPTION "public credit information platform toolkit
- credit imports government departments' licensing and penalty decisions (双公示) and
- dishonest-entity lists, has reviewers approve them, publishes records to the credit portal for
- exactly their legal period, handles credit repair and objections, and records every operation
- in a hash-chained audit log. One binary on an embedded SQLite store, or a remote store served
- over HTTPS by `credit serve`.")
+string(JOIN "\n" CPACK_PACKAGE_DESCRIPTION
+  "credit imports government departments' licensing and penalty decisions"
+  "(双公示) and dishonest-entity lists, has reviewers approve them, publishes"
+  "records to the credit portal for exactly their legal period, handles credit"
+  "repair and objections, and records every operation in a hash-chained audit"
+  "log. One binary on an embedded SQLite store, or a remote store served over"
+  "HTTPS by credit serve.")
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION admin)

@@ -52,11 +52,13 @@ as_credit() { "${as_root[@]}" runuser -u credit -- env -C /var/lib/credit CREDIT
 tok() { python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])'; }
 DEPT=11110000000013127H
 as_credit sh -c 'umask 077; credit init --format json' | tok | as_credit sh -c 'umask 077; cat >admin.token'
-for u in "op operator --dept $DEPT" "rev reviewer --dept $DEPT" "aud auditor"; do
-  set -- $u
-  as_credit credit --token-file admin.token user add "$@" --format json | tok |
-    as_credit sh -c "umask 077; cat >$1.token"
-done
+add_user() {  # add_user NAME ROLE [DEPT]
+  as_credit credit --token-file admin.token user add "$1" --role "$2" ${3:+--dept "$3"} --format json |
+    tok | as_credit sh -c "umask 077; cat >$1.token"
+}
+add_user op operator "$DEPT"
+add_user rev reviewer "$DEPT"
+add_user aud auditor
 as_credit sh -c "credit generate sample --rows 50 --dept $DEPT >sample.csv"
 as_credit credit --token-file op.token import sample.csv --kind penalty --quiet || fail "import as credit"
 BATCH=$(as_credit credit --token-file rev.token import list --status staged --format json |
