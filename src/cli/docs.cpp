@@ -236,9 +236,18 @@ The directory of the data files (policy profiles, calendar); by default the inst
 .TP
 .B NO_COLOR
 When set and not empty, no colour is used. Colour is only ever used on a terminal.
+.TP
+.B CREDIT_SYSTEM_CONFIG
+Replaces the path of the system configuration file \fI/etc/credit/credit.toml\fR.
+.TP
+.B XDG_CONFIG_HOME
+The user's configuration file is \fI$XDG_CONFIG_HOME/credit/credit.toml\fR (by default \fI~/.config/credit/credit.toml\fR).
 .PP
-Precedence: command line, then the \fB\-\-config\fR file, then the environment.
+Precedence: command line, then the \fB\-\-config\fR files (the last first), then the user's and the system configuration file, then the environment.
 .SH FILES
+.TP
+.I /etc/credit/credit.toml
+The system configuration: TOML, keys are the long option names without dashes, a \fB[section]\fR holds one command's options (\fB[import]\fR). Read first, then \fI~/.config/credit/credit.toml\fR, then each \fB\-\-config\fR file. An unknown key or section is an error naming the closest valid one.
 .TP
 .I store.db
 The SQLite store (with \fIstore.db\-wal\fR and \fIstore.db\-shm\fR beside it while in use). Back it up with \fBsqlite3 store.db ".backup copy.db"\fR.
