@@ -35,6 +35,7 @@ void render_record(Context& ctx, const Json& r) {
   note("publicity_notes");
   out.say(
       fmt::format("earliest repair  {}{}", text(rec["earliest_repair"]), rule("earliest_repair")));
+  note("earliest_repair_why");
   out.say(fmt::format("published        {}{}", rec["publish"].get<int64_t>() ? "yes" : "no",
                       rule("publish")));
   out.say(fmt::format("disclosure       {}{}", text(rec["disclosure"]), rule("disclosure")));

@@ -73,13 +73,15 @@ std::optional<Date> Eligibility::allowed_from() const {
 Eligibility repair_eligibility(const PolicyProfile& p, const RepairFacts& f) {
   Eligibility out;
   check_state(f, out.refusals);
-  auto policy = check_repair_eligibility(p, f.kind, f.severity, f.decision_date, f.application_date,
-                                         f.text_fields, f.kind_key, f.prior);
+  RepairSubject subject{f.kind,          f.severity,        f.subject_type,
+                        f.decision_date, f.first_published, {f.violation_type, f.basis, f.declared},
+                        f.kind_key};
+  auto policy = check_repair_eligibility(p, subject, f.application_date, f.prior);
   out.refusals.insert(out.refusals.end(), policy.failures.begin(), policy.failures.end());
   if (f.kind != Kind::license) check_evidence(p, f, out.refusals);
   if (f.kind != Kind::license) {
-    const auto dates =
-        derive_publicity(p, f.kind, f.severity, f.decision_date, std::nullopt, std::nullopt);
+    const auto dates = derive_publicity(p, f.kind, f.severity, f.decision_date, std::nullopt,
+                                        std::nullopt, f.first_published);
     out.allowing_rule = dates.earliest_repair ? dates.repair_rule : dates.end_rule;
   }
   return out;
