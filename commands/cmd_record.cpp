@@ -40,6 +40,8 @@ void render_record(Context& ctx, const Json& r) {
                       rule("publish")));
   out.say(fmt::format("disclosure       {}{}", text(rec["disclosure"]), rule("disclosure")));
   note("disclosure_why");
+  if (why.contains("lenient")) out.say(fmt::format("lenient          yes{}", rule("lenient")));
+  note("lenient_why");
   out.say(fmt::format("last change      batch {} at {}", text(rec["batch_id"]),
                       text(rec["updated_at"])));
   out.say("");

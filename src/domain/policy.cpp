@@ -272,7 +272,16 @@ void ProfileReader::periods(const Node& n, PolicyProfile& p) {
     const RuleRef r = rule(*m, m->path());
     if (from == "first_publication") p.min_from_publication = r;
   }
-  p.explicit_end = plain(n.at("explicit_end"));
+  const Node end = n.at("explicit_end");
+  end.allow_keys({"cite", "below_minimum"});
+  p.explicit_end = rule(end, end.path());
+  // Required: a 公示截止期 shorter than the minimum period is never taken silently.
+  const Node below = end.at("below_minimum");
+  below.allow_keys({"action", "cite"});
+  const std::string action = below.at("action").str();
+  if (action != "reject" && action != "correct")
+    below.at("action").fail("expected \"reject\" or \"correct\"");
+  p.explicit_end_below_min = BelowMinimumRule{action == "reject", rule(below, below.path())};
   const Node pen = n.at("penalty");
   pen.allow_keys({"minor", "general", "severe"});
   for (Severity s : {Severity::minor, Severity::general, Severity::severe}) {
@@ -433,7 +442,7 @@ PolicyProfile parse_policy(std::string_view json_text) {
   }
   const Node root(doc, "");
   root.allow_keys({"format", "id", "title", "legal_basis", "in_force", "severity", "periods",
-                   "repair", "deadlines", "masking", "uscc_allow_list"});
+                   "repair", "deadlines", "lenient", "masking", "uscc_allow_list"});
   if (root.at("format").integer(1, 1000) != 1)
     root.at("format").fail("unsupported format (this build reads 1)");
   PolicyProfile p;
@@ -453,6 +462,12 @@ PolicyProfile parse_policy(std::string_view json_text) {
   dl.allow_keys({"publication", "objection"});
   p.publication_deadline = r.working_days(dl.at("publication"));
   p.objection_deadline = r.working_days(dl.at("objection"));
+  if (auto l = root.opt("lenient")) {
+    l->allow_keys({"under_age"});
+    const Node u = l->at("under_age");
+    u.allow_keys({"years", "cite"});
+    p.lenient_under_age = AgeRule{u.at("years").integer(1, 30), r.rule(u, u.path())};
+  }
   r.masking(root.at("masking"), p);
   r.allow_list(root.at("uscc_allow_list"), p);
   return p;
@@ -466,6 +481,7 @@ std::vector<RuleRef> PolicyProfile::all_rules() const {
   out.push_back(period_start);
   if (min_from_publication) out.push_back(*min_from_publication);
   out.push_back(explicit_end);
+  if (explicit_end_below_min) out.push_back(explicit_end_below_min->rule);
   for (const auto& pp : penalty) {
     out.insert(out.end(), {pp.publish.rule, pp.min.rule, pp.max.rule});
   }
@@ -484,6 +500,7 @@ std::vector<RuleRef> PolicyProfile::all_rules() const {
     out.push_back(e.rule);
   out.push_back(repair.decision.rule);
   if (repair.withdrawal) out.push_back(repair.withdrawal->rule);
+  if (lenient_under_age) out.push_back(lenient_under_age->rule);
   out.insert(out.end(), {publication_deadline.rule, objection_deadline.rule, masking.name_rule,
                          masking.id_rule, masking.legal_rep_rule});
   for (const auto& a : uscc_allow_list)
@@ -615,8 +632,30 @@ SeverityDecision classify_severity(const PolicyProfile& p, const SeverityFacts& 
 namespace {
 
 // Applies the 公示截止期 column against the policy end.
-void apply_explicit_end(const PolicyProfile& p, PublicityDates& r,
-                        std::optional<Date> explicit_end) {
+// A 公示截止期 before the minimum period's end (counted from the decision) is never taken silently:
+// the profile rejects the row or corrects the end to the minimum, with a note.
+bool below_minimum(const PolicyProfile& p, PublicityDates& r, Date explicit_end,
+                   std::optional<int> min_months) {
+  if (!p.explicit_end_below_min || !min_months || *min_months == 0) return false;
+  const Date min_end = r.start.add_months(*min_months);
+  if (explicit_end >= min_end) return false;
+  const auto& rule = *p.explicit_end_below_min;
+  const std::string what =
+      fmt::format("公示截止期 {} is before the end of the {}-month minimum period, {}",
+                  explicit_end.iso(), *min_months, min_end.iso());
+  if (rule.reject) {
+    r.explicit_end_error =
+        fmt::format("{}: give the correct date ({}: {})", what, rule.rule.id, rule.rule.cite);
+  } else {
+    r.notes.push_back(fmt::format("{}; corrected to {} ({})", what, min_end.iso(), rule.rule.id));
+    r.end = min_end;
+    r.end_rule = rule.rule.id;
+  }
+  return true;
+}
+
+void apply_explicit_end(const PolicyProfile& p, PublicityDates& r, std::optional<Date> explicit_end,
+                        std::optional<int> min_months) {
   if (!explicit_end) return;
   if (*explicit_end < r.start) {
     r.notes.push_back(fmt::format("公示截止期 {} is before the decision date {}; ignored",
@@ -624,7 +663,7 @@ void apply_explicit_end(const PolicyProfile& p, PublicityDates& r,
   } else if (*explicit_end > r.end) {
     r.notes.push_back(fmt::format("公示截止期 {} is after the policy end {}; capped",
                                   explicit_end->iso(), r.end.iso()));
-  } else {
+  } else if (!below_minimum(p, r, *explicit_end, min_months)) {
     if (*explicit_end != r.end)
       r.notes.push_back(
           fmt::format("公示截止期 {} used (policy end {})", explicit_end->iso(), r.end.iso()));
@@ -702,7 +741,10 @@ PublicityDates derive_publicity(const PolicyProfile& p, Kind kind, Severity seve
       }
       break;
   }
-  apply_explicit_end(p, r, explicit_end);
+  std::optional<int> min_months;
+  if (kind == Kind::penalty) min_months = p.penalty_periods(severity).min.months;
+  if (kind == Kind::dishonest && p.dishonest.min) min_months = p.dishonest.min->months;
+  apply_explicit_end(p, r, explicit_end, min_months);
   return r;
 }
 

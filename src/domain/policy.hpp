@@ -16,7 +16,9 @@
 //       them violation_any [..]   违法行为类型 contains one of them fine_at_least / fine_at_most
 //       (万元, inclusive: 以上/以下), confiscation_at_least (万元) natural_person true|false
 //   severity.default {severity, cite}
-//   periods.start {cite}; periods.explicit_end {cite}   (公示截止期 column)
+//   periods.start {cite}; periods.explicit_end {cite, below_minimum {action reject|correct,
+//   cite}}   (公示截止期 column; shorter than the minimum period: rejected or corrected)
+//   lenient? {under_age {years, cite}}: natural persons under that age at the decision are flagged
 //   periods.penalty.{minor,general,severe}.{publish {value, cite}, min {months, cite}, max {months,
 //   cite}} periods.license.{end {cite}, indefinite "2099-12-31", no_end {months, cite}}
 //   periods.dishonest.{end {cite}, min? {months, cite}, no_end {months, cite}}
@@ -178,6 +180,17 @@ struct LegalBasis {
   std::string number, title;
 };
 
+// A 公示截止期 shorter than the minimum period: rejected, or corrected to the minimum's end.
+struct BelowMinimumRule {
+  bool reject = true;
+  RuleRef rule;
+};
+// Subjects under this age at the decision date are flagged for lenient handling.
+struct AgeRule {
+  int years = 18;
+  RuleRef rule;
+};
+
 struct PolicyProfile {
   std::string id, title;
   std::vector<LegalBasis> legal_basis;
@@ -191,6 +204,8 @@ struct PolicyProfile {
   // Where the minimum period counts from the first publication (披露之日), its rule; nullopt:
   // from the decision date like the other periods (period_start).
   std::optional<RuleRef> min_from_publication;
+  std::optional<BelowMinimumRule> explicit_end_below_min;
+  std::optional<AgeRule> lenient_under_age;
   std::array<PenaltyPeriods, 3> penalty;  // indexed by Severity
   LicensePeriods license;
   DishonestPeriods dishonest;
@@ -243,7 +258,8 @@ struct PublicityDates {
   std::string start_rule, repair_rule, end_rule, publish_rule;
   std::string repair_start_rule;    // what the minimum counts from (periods.start or min_start)
   bool awaits_publication = false;  // the minimum counts from a first publication not yet made
-  std::vector<std::string> notes;   // why an explicit end was used, capped or ignored
+  std::string explicit_end_error;  // 公示截止期 below the minimum, where the profile rejects it
+  std::vector<std::string> notes;  // why an explicit end was used, capped or ignored
 };
 // explicit_end (公示截止期 column) wins when it lies within [decision, policy end];
 // later is capped to the policy end, earlier than the decision is ignored; both noted.
