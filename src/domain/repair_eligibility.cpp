@@ -9,10 +9,15 @@ namespace credit::domain {
 namespace {
 
 void check_state(const RepairFacts& f, std::vector<RuleFailure>& out) {
-  if (f.status != "published")
-    out.push_back({kRuleRecordPublished,
-                   fmt::format("the record is {}: only a published record can be repaired",
-                               f.status.empty() ? "unknown" : f.status)});
+  // Order 36: information the policy only shares (minor, never published) is repaired once the
+  // obligations are met, like published information; the repair ends its sharing.
+  const bool only_shared = f.status == "active" && !f.published_by_policy;
+  if (f.status != "published" && !only_shared)
+    out.push_back(
+        {kRuleRecordPublished,
+         fmt::format("the record is {}: only a published record, or one the policy only shares "
+                     "(not published), can be repaired",
+                     f.status.empty() ? "unknown" : f.status)});
   if (f.under_repair)
     out.push_back({kRuleRecordOpen, "an application for this record is already under way"});
   if (f.disputed)

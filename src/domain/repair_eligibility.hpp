@@ -30,7 +30,8 @@ struct RepairEvidence {
 struct RepairFacts {
   Kind kind = Kind::penalty;
   Severity severity = Severity::general;
-  std::string_view status;  // records.status
+  std::string_view status;          // records.status
+  bool published_by_policy = true;  // records.publish: false for information only shared
   bool under_repair = false;
   bool disputed = false;
   std::string subject_type;  // records.subject_type (legal_person …); empty: not checked

@@ -79,6 +79,7 @@ domain::RepairFacts repair_facts(const RecordState& r, Date application_date) {
   f.kind = require_kind(r.kind);
   f.severity = domain::parse_severity(r.severity).value_or(domain::Severity::general);
   f.status = r.status;
+  f.published_by_policy = r.publish;
   f.subject_type = r.subject_type;
   f.under_repair = r.under_repair;
   f.disputed = r.disputed;

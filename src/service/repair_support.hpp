@@ -48,6 +48,7 @@ struct RecordState {
       subject_type;
   std::optional<std::string> uscc, id_number, published_on;
   bool under_repair = false, disputed = false;
+  bool publish = true;  // false: the policy only shares it
 };
 // Throws Error(not_found) with a hint; adds the audit target.
 RecordState load_record_state(ActionContext& ctx, int64_t record_id);

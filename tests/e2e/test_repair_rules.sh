@@ -7,6 +7,7 @@
 # - evidence exactly as the source asks: national-2026 commitment and rectification only, Dandong
 #   also the municipal credit centre's report, interview and training; Dandong applies to
 #   enterprise legal persons only (Art. 2);
+# - Order 36: minor information that is only shared is repaired (and archived);
 # - Dandong Art. 10(3): the same kind is the same classified behaviour, not the same string.
 source "$(dirname "$0")/lib.sh"
 DEPT=11110000000013127H
@@ -167,4 +168,21 @@ run credit repair reject "$APP8" --reason '申请人撤回，按国家规则重�
 expect_rc 0 "record 8's Dandong application rejected"
 run credit repair submit "$(rid 8)" --commitment c.pdf --rectification r.pdf --format json
 expect_rc 0 "national-2026: severe, accepted without training or credit report"
+
+# --- Order 36: minor information, only shared, repaired once the obligations are met ---
+penalties minor.csv <<'ROWS'
+13|21|2026-12-01|警告||违反价格管理规定|《中华人民共和国价格法》第四十二条|未明码标价
+ROWS
+credit import minor.csv --kind penalty --token-file op.token -q
+M=$(rid 13)
+expect_eq "$(q "select severity, publish, disclosure, status from records where id = $M")" \
+  "minor|0|shared|active" "a warning: minor, not published, shared"
+run credit repair submit "$M" --commitment c.pdf --rectification r.pdf --format json
+expect_rc 0 "minor information only shared: repair accepted"
+APPM=$(json_get .application <<<"$OUT")
+expect_eq "$(json_get .rule <<<"$OUT")" "national-2026/periods.penalty.minor.min" "allowed at once"
+run credit repair approve "$APPM" --token-file rev.token --format json
+expect_eq "$(json_get .status <<<"$OUT")" "completed" "final on approval"
+expect_eq "$(q "select status, archived from records where id = $M")" "repaired|1" \
+  "repaired and archived"
 finish

@@ -381,3 +381,22 @@ TEST_CASE("repair: deadlines in working days across holidays and make-up days") 
   CHECK(late.date == ymd(2028, 1, 4));
   CHECK_FALSE(late.years_without_data.empty());
 }
+
+TEST_CASE("repair: minor information only shared can be repaired (Order 36)") {
+  const auto& n26 = profile("national-2026");
+  auto f = general_case(ymd(2026, 4, 10), ymd(2026, 4, 20));
+  f.severity = Severity::minor;  // not published under national-2026: shared only
+  f.status = "active";
+  f.published_by_policy = false;
+  auto e = repair_eligibility(n26, f);
+  CHECK(e.allowed());  // obligations met (commitment, rectification); no minimum period
+  CHECK(e.allowing_rule == "national-2026/periods.penalty.minor.min");
+  // A record the policy publishes must be published first.
+  f.published_by_policy = true;
+  CHECK(rules(repair_eligibility(n26, f)) == std::vector<std::string>{kRuleRecordPublished});
+  // Evidence is still required.
+  f.published_by_policy = false;
+  f.evidence.present = {"commitment"};
+  CHECK(rules(repair_eligibility(n26, f)) ==
+        std::vector<std::string>{"national-2026/repair.evidence.rectification"});
+}
