@@ -35,10 +35,13 @@ void render_record(Context& ctx, const Json& r) {
   note("publicity_notes");
   out.say(
       fmt::format("earliest repair  {}{}", text(rec["earliest_repair"]), rule("earliest_repair")));
+  note("earliest_repair_why");
   out.say(fmt::format("published        {}{}", rec["publish"].get<int64_t>() ? "yes" : "no",
                       rule("publish")));
   out.say(fmt::format("disclosure       {}{}", text(rec["disclosure"]), rule("disclosure")));
   note("disclosure_why");
+  if (why.contains("lenient")) out.say(fmt::format("lenient          yes{}", rule("lenient")));
+  note("lenient_why");
   out.say(fmt::format("last change      batch {} at {}", text(rec["batch_id"]),
                       text(rec["updated_at"])));
   out.say("");

@@ -193,6 +193,7 @@ FieldSpec parse_field(const json& j,
     if (name == f.role_name) f.role = role;
   f.type = j.contains("type") ? parse_type(text_at(j, "type", where), where) : FieldType::text;
   parse_requirement(j, f, where);
+  if (j.contains("required_cite")) f.required_cite = text_at(j, "required_cite", where);
   if (auto it = j.find("max_length"); it != j.end()) {
     if (!it->is_number_unsigned() || it->get<size_t>() == 0)
       fail_at(where, "'max_length' must be a positive integer");

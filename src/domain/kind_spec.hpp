@@ -91,6 +91,7 @@ struct FieldSpec {
   FieldType type = FieldType::text;
   Requirement required = Requirement::optional;
   std::vector<std::string> required_categories;  // Requirement::category_any
+  std::string required_cite;                     // the rule that requires it, named in the error
   size_t max_length = 0;                         // code points; 0 = no limit beyond the type's
   std::shared_ptr<const ValueList> values;       // FieldType::enumeration
   bool multiple = false;    // several values separated by ；;，,、/ or spaces

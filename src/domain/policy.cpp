@@ -211,6 +211,8 @@ class ProfileReader {
   void severity(const Node& n, PolicyProfile& p);
   void periods(const Node& n, PolicyProfile& p);
   void repair(const Node& n, PolicyProfile& p);
+  void behaviours(const Node& n, PolicyProfile& p);
+  void non_repairable(const Node& n, PolicyProfile& p);
   void masking(const Node& n, PolicyProfile& p);
   void allow_list(const Node& n, PolicyProfile& p);
 
@@ -260,9 +262,26 @@ void ProfileReader::severity(const Node& n, PolicyProfile& p) {
 }
 
 void ProfileReader::periods(const Node& n, PolicyProfile& p) {
-  n.allow_keys({"start", "explicit_end", "penalty", "license", "dishonest"});
+  n.allow_keys({"start", "min_start", "explicit_end", "penalty", "license", "dishonest"});
   p.period_start = plain(n.at("start"));
-  p.explicit_end = plain(n.at("explicit_end"));
+  if (auto m = n.opt("min_start")) {
+    m->allow_keys({"from", "cite"});
+    const std::string from = m->at("from").str();
+    if (from != "decision" && from != "first_publication")
+      m->at("from").fail("expected \"decision\" or \"first_publication\"");
+    const RuleRef r = rule(*m, m->path());
+    if (from == "first_publication") p.min_from_publication = r;
+  }
+  const Node end = n.at("explicit_end");
+  end.allow_keys({"cite", "below_minimum"});
+  p.explicit_end = rule(end, end.path());
+  // Required: a 公示截止期 shorter than the minimum period is never taken silently.
+  const Node below = end.at("below_minimum");
+  below.allow_keys({"action", "cite"});
+  const std::string action = below.at("action").str();
+  if (action != "reject" && action != "correct")
+    below.at("action").fail("expected \"reject\" or \"correct\"");
+  p.explicit_end_below_min = BelowMinimumRule{action == "reject", rule(below, below.path())};
   const Node pen = n.at("penalty");
   pen.allow_keys({"minor", "general", "severe"});
   for (Severity s : {Severity::minor, Severity::general, Severity::severe}) {
@@ -288,21 +307,75 @@ void ProfileReader::periods(const Node& n, PolicyProfile& p) {
   p.dishonest.no_end = months(dis.at("no_end"));
 }
 
-void ProfileReader::repair(const Node& n, PolicyProfile& p) {
-  n.allow_keys({"non_repairable", "max_repairs", "same_kind_cooldown", "notice", "evidence",
-                "decision", "withdrawal"});
+const std::set<std::string>& subject_types() {
+  static const std::set<std::string> types = {"legal_person", "natural_person",
+                                              "individual_business"};
+  return types;
+}
+
+void ProfileReader::behaviours(const Node& n, PolicyProfile& p) {
   std::set<std::string> ids;
-  for (const auto& c : n.at("non_repairable").items()) {
-    c.allow_keys({"id", "title", "kinds", "severities", "keywords_any", "cite"});
+  for (const auto& b : n.items()) {
+    b.allow_keys({"id", "title", "names", "laws", "cite"});
+    Behaviour beh;
+    beh.id = item_id(b, ids);
+    beh.rule = rule(b, "repair.behaviours." + beh.id);
+    beh.title = b.at("title").str();
+    beh.names = b.at("names").strings();
+    if (auto laws = b.opt("laws")) {
+      for (const auto& l : laws->items()) {
+        l.allow_keys({"law", "articles"});
+        LawRef ref{l.at("law").str(), {}};
+        if (auto a = l.opt("articles")) ref.articles = a->strings();
+        beh.laws.push_back(std::move(ref));
+      }
+    }
+    p.repair.behaviours.push_back(std::move(beh));
+  }
+}
+
+void ProfileReader::non_repairable(const Node& n, PolicyProfile& p) {
+  std::set<std::string> ids;
+  for (const auto& c : n.items()) {
+    c.allow_keys({"id", "title", "kinds", "severities", "behaviours", "column_values",
+                  "keywords_any", "cite"});
     NonRepairableCategory cat;
     cat.id = item_id(c, ids);
     cat.rule = rule(c, "repair.non_repairable." + cat.id);
     cat.title = c.at("title").str();
     cat.kinds = parse_list<Kind>(c.at("kinds"), parse_kind);
     cat.severities = parse_list<Severity>(c.at("severities"), parse_severity);
-    cat.keywords_any = c.at("keywords_any").strings();
+    if (auto b = c.opt("behaviours")) {
+      cat.behaviours = b->strings();
+      for (const auto& id : cat.behaviours) {
+        const bool known = std::any_of(p.repair.behaviours.begin(), p.repair.behaviours.end(),
+                                       [&](const Behaviour& x) { return x.id == id; });
+        if (!known) b->fail(fmt::format("\"{}\" is not in repair.behaviours", id));
+      }
+    }
+    if (auto v = c.opt("column_values")) cat.column_values = v->strings();
+    if (auto k = c.opt("keywords_any")) cat.keywords_any = k->strings();
+    if (cat.behaviours.empty() && cat.keywords_any.empty() && cat.column_values.empty())
+      c.fail("a category needs behaviours, column_values or keywords_any");
     p.repair.non_repairable.push_back(std::move(cat));
   }
+}
+
+void ProfileReader::repair(const Node& n, PolicyProfile& p) {
+  n.allow_keys({"subjects", "behaviours", "non_repairable", "max_repairs", "same_kind_cooldown",
+                "notice", "evidence", "decision", "withdrawal"});
+  if (auto s = n.opt("subjects")) {
+    s->allow_keys({"types", "cite"});
+    SubjectRule sr{s->at("types").strings(), rule(*s, s->path())};
+    for (const auto& t : sr.types)
+      if (!subject_types().count(t))
+        s->at("types").fail(
+            fmt::format("\"{}\" is not legal_person, natural_person or individual_business", t));
+    p.repair.subjects = std::move(sr);
+  }
+  if (auto b = n.opt("behaviours")) behaviours(*b, p);
+  non_repairable(n.at("non_repairable"), p);
+  std::set<std::string> ids;
   if (auto m = n.opt("max_repairs")) {
     m->allow_keys({"count", "within_months", "cite"});
     p.repair.max_repairs =
@@ -369,7 +442,7 @@ PolicyProfile parse_policy(std::string_view json_text) {
   }
   const Node root(doc, "");
   root.allow_keys({"format", "id", "title", "legal_basis", "in_force", "severity", "periods",
-                   "repair", "deadlines", "masking", "uscc_allow_list"});
+                   "repair", "deadlines", "lenient", "masking", "uscc_allow_list"});
   if (root.at("format").integer(1, 1000) != 1)
     root.at("format").fail("unsupported format (this build reads 1)");
   PolicyProfile p;
@@ -389,6 +462,12 @@ PolicyProfile parse_policy(std::string_view json_text) {
   dl.allow_keys({"publication", "objection"});
   p.publication_deadline = r.working_days(dl.at("publication"));
   p.objection_deadline = r.working_days(dl.at("objection"));
+  if (auto l = root.opt("lenient")) {
+    l->allow_keys({"under_age"});
+    const Node u = l->at("under_age");
+    u.allow_keys({"years", "cite"});
+    p.lenient_under_age = AgeRule{u.at("years").integer(1, 30), r.rule(u, u.path())};
+  }
   r.masking(root.at("masking"), p);
   r.allow_list(root.at("uscc_allow_list"), p);
   return p;
@@ -400,13 +479,18 @@ std::vector<RuleRef> PolicyProfile::all_rules() const {
     out.push_back(r.rule);
   out.push_back(severity_default.rule);
   out.push_back(period_start);
+  if (min_from_publication) out.push_back(*min_from_publication);
   out.push_back(explicit_end);
+  if (explicit_end_below_min) out.push_back(explicit_end_below_min->rule);
   for (const auto& pp : penalty) {
     out.insert(out.end(), {pp.publish.rule, pp.min.rule, pp.max.rule});
   }
   out.insert(out.end(), {license.end, license.no_end.rule, dishonest.end});
   if (dishonest.min) out.push_back(dishonest.min->rule);
   out.push_back(dishonest.no_end.rule);
+  if (repair.subjects) out.push_back(repair.subjects->rule);
+  for (const auto& b : repair.behaviours)
+    out.push_back(b.rule);
   for (const auto& c : repair.non_repairable)
     out.push_back(c.rule);
   if (repair.max_repairs) out.push_back(repair.max_repairs->rule);
@@ -416,6 +500,7 @@ std::vector<RuleRef> PolicyProfile::all_rules() const {
     out.push_back(e.rule);
   out.push_back(repair.decision.rule);
   if (repair.withdrawal) out.push_back(repair.withdrawal->rule);
+  if (lenient_under_age) out.push_back(lenient_under_age->rule);
   out.insert(out.end(), {publication_deadline.rule, objection_deadline.rule, masking.name_rule,
                          masking.id_rule, masking.legal_rep_rule});
   for (const auto& a : uscc_allow_list)
@@ -547,8 +632,30 @@ SeverityDecision classify_severity(const PolicyProfile& p, const SeverityFacts& 
 namespace {
 
 // Applies the 公示截止期 column against the policy end.
-void apply_explicit_end(const PolicyProfile& p, PublicityDates& r,
-                        std::optional<Date> explicit_end) {
+// A 公示截止期 before the minimum period's end (counted from the decision) is never taken silently:
+// the profile rejects the row or corrects the end to the minimum, with a note.
+bool below_minimum(const PolicyProfile& p, PublicityDates& r, Date explicit_end,
+                   std::optional<int> min_months) {
+  if (!p.explicit_end_below_min || !min_months || *min_months == 0) return false;
+  const Date min_end = r.start.add_months(*min_months);
+  if (explicit_end >= min_end) return false;
+  const auto& rule = *p.explicit_end_below_min;
+  const std::string what =
+      fmt::format("公示截止期 {} is before the end of the {}-month minimum period, {}",
+                  explicit_end.iso(), *min_months, min_end.iso());
+  if (rule.reject) {
+    r.explicit_end_error =
+        fmt::format("{}: give the correct date ({}: {})", what, rule.rule.id, rule.rule.cite);
+  } else {
+    r.notes.push_back(fmt::format("{}; corrected to {} ({})", what, min_end.iso(), rule.rule.id));
+    r.end = min_end;
+    r.end_rule = rule.rule.id;
+  }
+  return true;
+}
+
+void apply_explicit_end(const PolicyProfile& p, PublicityDates& r, std::optional<Date> explicit_end,
+                        std::optional<int> min_months) {
   if (!explicit_end) return;
   if (*explicit_end < r.start) {
     r.notes.push_back(fmt::format("公示截止期 {} is before the decision date {}; ignored",
@@ -556,7 +663,7 @@ void apply_explicit_end(const PolicyProfile& p, PublicityDates& r,
   } else if (*explicit_end > r.end) {
     r.notes.push_back(fmt::format("公示截止期 {} is after the policy end {}; capped",
                                   explicit_end->iso(), r.end.iso()));
-  } else {
+  } else if (!below_minimum(p, r, *explicit_end, min_months)) {
     if (*explicit_end != r.end)
       r.notes.push_back(
           fmt::format("公示截止期 {} used (policy end {})", explicit_end->iso(), r.end.iso()));
@@ -567,9 +674,34 @@ void apply_explicit_end(const PolicyProfile& p, PublicityDates& r,
 
 }  // namespace
 
+namespace {
+
+// The minimum period from the decision, or from the first publication where the profile says so
+// (Dandong Art. 9(1): 自失信行为披露之日起计算); unknown until that publication.
+void set_earliest_repair(const PolicyProfile& p, PublicityDates& r, const MonthsRule& min,
+                         std::optional<Date> first_published) {
+  r.repair_rule = min.rule.id;
+  r.repair_start_rule = p.period_start.id;
+  if (!p.min_from_publication) {
+    r.earliest_repair = r.start.add_months(min.months);
+    return;
+  }
+  r.repair_start_rule = p.min_from_publication->id;
+  if (first_published) {
+    r.earliest_repair = first_published->add_months(min.months);
+  } else {
+    r.awaits_publication = true;
+    r.notes.push_back(
+        fmt::format("the {}-month minimum counts from the first publication", min.months));
+  }
+}
+
+}  // namespace
+
 PublicityDates derive_publicity(const PolicyProfile& p, Kind kind, Severity severity,
                                 Date decision_date, std::optional<Date> explicit_end,
-                                std::optional<Date> valid_until) {
+                                std::optional<Date> valid_until,
+                                std::optional<Date> first_published) {
   PublicityDates r;
   r.start = decision_date;
   r.start_rule = p.period_start.id;
@@ -578,8 +710,7 @@ PublicityDates derive_publicity(const PolicyProfile& p, Kind kind, Severity seve
       const auto& pp = p.penalty_periods(severity);
       r.publish = pp.publish.value;
       r.publish_rule = pp.publish.rule.id;
-      r.earliest_repair = r.start.add_months(pp.min.months);
-      r.repair_rule = pp.min.rule.id;
+      set_earliest_repair(p, r, pp.min, first_published);
       r.end = r.start.add_months(pp.max.months);
       r.end_rule = pp.max.rule.id;
       break;
@@ -600,10 +731,7 @@ PublicityDates derive_publicity(const PolicyProfile& p, Kind kind, Severity seve
       break;
     case Kind::dishonest:
       r.publish_rule = p.dishonest.end.id;
-      if (p.dishonest.min) {
-        r.earliest_repair = r.start.add_months(p.dishonest.min->months);
-        r.repair_rule = p.dishonest.min->rule.id;
-      }
+      if (p.dishonest.min) set_earliest_repair(p, r, *p.dishonest.min, first_published);
       if (valid_until) {
         r.end = *valid_until;
         r.end_rule = p.dishonest.end.id;
@@ -613,20 +741,140 @@ PublicityDates derive_publicity(const PolicyProfile& p, Kind kind, Severity seve
       }
       break;
   }
-  apply_explicit_end(p, r, explicit_end);
+  std::optional<int> min_months;
+  if (kind == Kind::penalty) min_months = p.penalty_periods(severity).min.months;
+  if (kind == Kind::dishonest && p.dishonest.min) min_months = p.dishonest.min->months;
+  apply_explicit_end(p, r, explicit_end, min_months);
   return r;
 }
 
-std::optional<NonRepairableMatch> match_non_repairable(const PolicyProfile& p, Kind kind,
-                                                       Severity severity,
-                                                       const std::string& text_fields) {
-  for (const auto& c : p.repair.non_repairable) {
-    if (std::find(c.kinds.begin(), c.kinds.end(), kind) == c.kinds.end()) continue;
-    if (std::find(c.severities.begin(), c.severities.end(), severity) == c.severities.end())
-      continue;
-    if (const auto* w = first_found(c.keywords_any, text_fields))
-      return NonRepairableMatch{c.id, c.title, c.rule.id, *w};
+namespace {
+
+// Spaces and punctuation do not change a behaviour: 生产、销售伪劣产品 = 生产销售伪劣产品.
+std::string squeeze(std::string_view s) {
+  static constexpr std::string_view kDrop[] = {" ", "\t", "\u3000", "、", "，", ",",  "；",
+                                               ";", "。", "：",     ":",  "（", "）", "(",
+                                               ")", "“",  "”",      "\"", "·"};
+  std::string out;
+  size_t i = 0;
+  while (i < s.size()) {
+    bool dropped = false;
+    for (auto d : kDrop) {
+      if (s.substr(i, d.size()) == d) {
+        i += d.size();
+        dropped = true;
+        break;
+      }
+    }
+    if (!dropped) out += s[i++];
   }
+  return out;
+}
+
+// 处罚依据 cites the law and, where articles are given, one of them in the text that follows the
+// law's name up to the next citation (《…》): "《产品质量法》第五十条" but not "《产品质量法》、
+// 《食品安全法》第五十条".
+std::optional<std::string> cites(std::string_view basis, const LawRef& law) {
+  size_t at = 0;
+  while ((at = basis.find(law.law, at)) != std::string_view::npos) {
+    at += law.law.size();
+    if (law.articles.empty()) return law.law;
+    std::string_view rest = basis.substr(at);
+    const size_t next = rest.find("《");
+    rest = rest.substr(0, next);
+    for (const auto& a : law.articles)
+      if (contains(rest, a)) return law.law + a;
+  }
+  return std::nullopt;
+}
+
+bool covers(const NonRepairableCategory& c, Kind kind, Severity severity) {
+  return std::find(c.kinds.begin(), c.kinds.end(), kind) != c.kinds.end() &&
+         std::find(c.severities.begin(), c.severities.end(), severity) != c.severities.end();
+}
+
+}  // namespace
+
+namespace {
+
+std::optional<BehaviourMatch> by_violation_type(const PolicyProfile& p,
+                                                std::string_view violation_type) {
+  const std::string type = squeeze(violation_type);
+  if (!type.empty())
+    for (const auto& b : p.repair.behaviours)
+      for (const auto& name : b.names)
+        if (contains(type, squeeze(name))) return BehaviourMatch{&b, "违法行为类型", name};
+  return std::nullopt;
+}
+
+std::optional<BehaviourMatch> by_law(const PolicyProfile& p, std::string_view basis) {
+  for (const auto& b : p.repair.behaviours)
+    for (const auto& law : b.laws)
+      if (auto m = cites(basis, law)) return BehaviourMatch{&b, "处罚依据", *m};
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<BehaviourMatch> classify_behaviour(const PolicyProfile& p,
+                                                 std::string_view violation_type,
+                                                 std::string_view basis) {
+  if (auto m = by_violation_type(p, violation_type)) return m;
+  return by_law(p, basis);
+}
+
+std::string same_kind_key(const PolicyProfile& p, std::string_view violation_type) {
+  if (auto m = classify_behaviour(p, violation_type, {})) return "behaviour:" + m->behaviour->id;
+  return squeeze(violation_type);
+}
+
+std::string NonRepairableMatch::explanation() const {
+  return fmt::format("{} — {} \"{}\": {}; never repairable ({}: {})", title, field, value, how,
+                     category_id, cite);
+}
+
+std::optional<NonRepairableMatch> match_non_repairable(const PolicyProfile& p, Kind kind,
+                                                       Severity severity, const BehaviourFacts& f) {
+  auto found = [](const NonRepairableCategory& c, std::string field, std::string_view value,
+                  std::string how) {
+    return NonRepairableMatch{c.id,          c.title,          c.rule.id,
+                              c.rule.cite,   std::move(field), std::string(value),
+                              std::move(how)};
+  };
+  // 1. The department says which category it is.
+  const std::string column = squeeze(f.declared);
+  if (!column.empty())
+    for (const auto& c : p.repair.non_repairable) {
+      if (!covers(c, kind, severity)) continue;
+      if (column == c.id) return found(c, "失信行为类别", f.declared, "names the category");
+      for (const auto& v : c.column_values)
+        if (contains(column, squeeze(v)))
+          return found(c, "失信行为类别", f.declared, fmt::format("names \"{}\"", v));
+    }
+  // 2. The catalogued behaviour, by 违法行为类型, then by the law and article in 处罚依据 (a
+  // generic 违法行为类型 such as 违反广告管理规定 does not hide 《广告法》第五十五条).
+  for (const auto& b : {by_violation_type(p, f.violation_type), by_law(p, f.basis)}) {
+    if (!b) continue;
+    for (const auto& c : p.repair.non_repairable) {
+      if (!covers(c, kind, severity)) continue;
+      if (std::find(c.behaviours.begin(), c.behaviours.end(), b->behaviour->id) ==
+          c.behaviours.end())
+        continue;
+      const std::string_view value = b->field == "违法行为类型" ? f.violation_type : f.basis;
+      return found(c, b->field, value,
+                   fmt::format("\"{}\" is the catalogued behaviour {} ({})", b->matched,
+                               b->behaviour->title, b->behaviour->rule.id));
+    }
+  }
+  // 3. Keywords, in the structured fields only: never in 违法事实.
+  for (const auto& [field, value] :
+       {std::pair<const char*, std::string_view>{"违法行为类型", f.violation_type},
+        {"处罚依据", f.basis}})
+    for (const auto& c : p.repair.non_repairable) {
+      if (!covers(c, kind, severity)) continue;
+      if (const auto* w = first_found(c.keywords_any, value))
+        return found(c, field, value, fmt::format("contains the keyword \"{}\"", *w));
+    }
   return std::nullopt;
 }
 
@@ -665,49 +913,70 @@ RepairCheck check_repair_limits(const PolicyProfile& p, Date application_date,
     }
   }
   if (const auto& cd = p.repair.same_kind_cooldown; cd && !kind_key.empty()) {
+    // The same classified behaviour, not the same string (未按时公示年度报告 =
+    // 未按规定公示年度报告).
+    const std::string key = same_kind_key(p, kind_key);
     const Date since = application_date.add_months(-cd->months);
-    std::optional<Date> latest;
+    const PriorRepair* latest = nullptr;
     for (const auto& r : prior) {
-      if (r.kind_key == kind_key && r.decided > since && r.decided <= application_date &&
-          (!latest || r.decided > *latest))
-        latest = r.decided;
+      if (same_kind_key(p, r.kind_key) == key && r.decided > since &&
+          r.decided <= application_date && (!latest || r.decided > latest->decided))
+        latest = &r;
     }
     if (latest) {
+      const auto b = classify_behaviour(p, kind_key, {});
       out.failures.push_back(
           {cd->rule.id,
-           fmt::format("a repair of the same kind ({}) was decided on {}, within {} months",
-                       kind_key, latest->iso(), cd->months),
-           leaves_window(*latest, cd->months)});
+           fmt::format("a repair of the same kind ({}{}) was decided on {}, within {} months",
+                       latest->kind_key,
+                       b ? fmt::format(" = {}, {}", b->behaviour->title, b->behaviour->rule.id)
+                         : std::string(),
+                       latest->decided.iso(), cd->months),
+           leaves_window(latest->decided, cd->months)});
     }
   }
   return out;
 }
 
-RepairCheck check_repair_eligibility(const PolicyProfile& p, Kind kind, Severity severity,
-                                     Date decision_date, Date application_date,
-                                     const std::string& text_fields, std::string_view kind_key,
-                                     const std::vector<PriorRepair>& prior) {
+RepairCheck check_repair_eligibility(const PolicyProfile& p, const RepairSubject& s,
+                                     Date application_date, const std::vector<PriorRepair>& prior) {
   RepairCheck out;
-  if (kind == Kind::license) {
+  if (s.kind == Kind::license) {
     out.failures.push_back(
         {p.license.end.id, "a licence is not a sanction and cannot be repaired"});
     return out;
   }
-  const auto dates = derive_publicity(p, kind, severity, decision_date, std::nullopt, std::nullopt);
-  if (!dates.earliest_repair) {
+  if (const auto& who = p.repair.subjects;
+      who && !s.subject_type.empty() &&
+      std::find(who->types.begin(), who->types.end(), s.subject_type) == who->types.end())
+    out.failures.push_back(
+        {who->rule.id, fmt::format("the subject is a {}; this profile repairs {} only ({})",
+                                   s.subject_type, fmt::join(who->types, ", "), who->rule.cite)});
+  const auto dates = derive_publicity(p, s.kind, s.severity, s.decision_date, std::nullopt,
+                                      std::nullopt, s.first_published);
+  if (dates.awaits_publication) {
+    out.failures.push_back(
+        {dates.repair_start_rule,
+         fmt::format("the minimum period ({}) counts from the first publication, which has not "
+                     "happened",
+                     dates.repair_rule)});
+  } else if (!dates.earliest_repair) {
     out.failures.push_back(
         {dates.end_rule, "this profile has no repair for this kind; it ends with the listing"});
   } else if (application_date < *dates.earliest_repair) {
-    out.failures.push_back({dates.repair_rule,
-                            fmt::format("the minimum publicity period ends on {}; apply from then",
-                                        dates.earliest_repair->iso()),
-                            *dates.earliest_repair});
-  }
-  if (auto m = match_non_repairable(p, kind, severity, text_fields)) {
     out.failures.push_back(
-        {m->rule_id, fmt::format("{} (matched \"{}\") cannot be repaired", m->title, m->keyword)});
+        {dates.repair_rule,
+         fmt::format("the minimum publicity period ends on {} (counted from {}, rule {}); apply "
+                     "from then",
+                     dates.earliest_repair->iso(),
+                     p.min_from_publication ? "the first publication " + s.first_published->iso()
+                                            : "the decision " + s.decision_date.iso(),
+                     dates.repair_start_rule),
+         *dates.earliest_repair});
   }
-  auto limits = check_repair_limits(p, application_date, kind_key, prior);
+  if (auto m = match_non_repairable(p, s.kind, s.severity, s.behaviour))
+    out.failures.push_back({m->rule_id, m->explanation()});
+  auto limits = check_repair_limits(p, application_date, s.kind_key, prior);
   out.failures.insert(out.failures.end(), limits.failures.begin(), limits.failures.end());
   return out;
 }

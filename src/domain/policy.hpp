@@ -16,11 +16,20 @@
 //       them violation_any [..]   违法行为类型 contains one of them fine_at_least / fine_at_most
 //       (万元, inclusive: 以上/以下), confiscation_at_least (万元) natural_person true|false
 //   severity.default {severity, cite}
-//   periods.start {cite}; periods.explicit_end {cite}   (公示截止期 column)
+//   periods.start {cite}; periods.explicit_end {cite, below_minimum {action reject|correct,
+//   cite}}   (公示截止期 column; shorter than the minimum period: rejected or corrected)
+//   lenient? {under_age {years, cite}}: natural persons under that age at the decision are flagged
 //   periods.penalty.{minor,general,severe}.{publish {value, cite}, min {months, cite}, max {months,
 //   cite}} periods.license.{end {cite}, indefinite "2099-12-31", no_end {months, cite}}
 //   periods.dishonest.{end {cite}, min? {months, cite}, no_end {months, cite}}
-//   repair.non_repairable [{id, title, kinds, severities, keywords_any, cite}]
+//   periods.min_start? {from "decision"|"first_publication", cite}   when the minimum counts from
+//   repair.subjects? {types [legal_person|natural_person|individual_business], cite}
+//   repair.behaviours [{id, title, names [..], laws? [{law, articles? [..]}], cite}]: the catalogue
+//       of kinds of behaviour: 违法行为类型 containing a name (ignoring spaces and punctuation), or
+//       处罚依据 citing the law (and one of the articles, when given), is that behaviour
+//   repair.non_repairable [{id, title, kinds, severities, behaviours? [ids], column_values? [..],
+//       keywords_any? [..], cite}]: by 失信行为类别 column, then catalogued behaviour, then
+//       keywords in 违法行为类型/处罚依据 (never in 违法事实)
 //   repair.max_repairs? {count, within_months, cite}; repair.same_kind_cooldown? {months, cite}
 //   repair.notice? {working_days, cite}; repair.decision {working_days, cite};
 //   repair.withdrawal? {working_days, cite}
@@ -107,12 +116,31 @@ struct DishonestPeriods {
   MonthsRule no_end;              // when the listing end date is missing
 };
 
+// A law and the articles of it that define a behaviour; no articles: any article of the law.
+struct LawRef {
+  std::string law;  // short name as cited: "招标投标法" matches 《中华人民共和国招标投标法》
+  std::vector<std::string> articles;  // "第五十三条"
+};
+// One kind of behaviour in the profile's catalogue: what "the same kind" means (Dandong Art.
+// 10(3)) and what the non-repairable categories list.
+struct Behaviour {
+  std::string id, title;
+  RuleRef rule;
+  std::vector<std::string> names;  // 违法行为类型 values and their synonyms
+  std::vector<LawRef> laws;        // 处罚依据 citing one of them
+};
 struct NonRepairableCategory {
   std::string id, title;
   RuleRef rule;
   std::vector<Kind> kinds;
   std::vector<Severity> severities;
-  std::vector<std::string> keywords_any;
+  std::vector<std::string> behaviours;     // catalogue ids
+  std::vector<std::string> column_values;  // 失信行为类别 values naming it (besides its id)
+  std::vector<std::string> keywords_any;   // last resort: 违法行为类型 and 处罚依据 only
+};
+struct SubjectRule {
+  std::vector<std::string> types;  // records.subject_type values the repair rules apply to
+  RuleRef rule;
 };
 struct RepairCountLimit {
   int count = 0;          // at most this many repairs …
@@ -127,6 +155,8 @@ struct EvidenceRequirement {
   RuleRef rule;
 };
 struct RepairPolicy {
+  std::optional<SubjectRule> subjects;  // who may apply at all; nullopt: every subject
+  std::vector<Behaviour> behaviours;
   std::vector<NonRepairableCategory> non_repairable;
   std::optional<RepairCountLimit> max_repairs;
   std::optional<MonthsRule> same_kind_cooldown;
@@ -150,6 +180,17 @@ struct LegalBasis {
   std::string number, title;
 };
 
+// A 公示截止期 shorter than the minimum period: rejected, or corrected to the minimum's end.
+struct BelowMinimumRule {
+  bool reject = true;
+  RuleRef rule;
+};
+// Subjects under this age at the decision date are flagged for lenient handling.
+struct AgeRule {
+  int years = 18;
+  RuleRef rule;
+};
+
 struct PolicyProfile {
   std::string id, title;
   std::vector<LegalBasis> legal_basis;
@@ -160,6 +201,11 @@ struct PolicyProfile {
   std::vector<SeverityRule> severity_rules;
 
   RuleRef period_start, explicit_end;
+  // Where the minimum period counts from the first publication (披露之日), its rule; nullopt:
+  // from the decision date like the other periods (period_start).
+  std::optional<RuleRef> min_from_publication;
+  std::optional<BelowMinimumRule> explicit_end_below_min;
+  std::optional<AgeRule> lenient_under_age;
   std::array<PenaltyPeriods, 3> penalty;  // indexed by Severity
   LicensePeriods license;
   DishonestPeriods dishonest;
@@ -205,32 +251,63 @@ SeverityDecision classify_severity(const PolicyProfile& p, const SeverityFacts& 
 
 struct PublicityDates {
   Date start;
-  std::optional<Date> earliest_repair;  // first day a repair may be applied for
+  std::optional<Date> earliest_repair;  // first day a repair may be applied for; nullopt also
+                                        // when it counts from a publication not yet made
   Date end;                             // last day of publication (公示截止期, inclusive)
   bool publish = true;
   std::string start_rule, repair_rule, end_rule, publish_rule;
+  std::string repair_start_rule;    // what the minimum counts from (periods.start or min_start)
+  bool awaits_publication = false;  // the minimum counts from a first publication not yet made
+  std::string explicit_end_error;  // 公示截止期 below the minimum, where the profile rejects it
   std::vector<std::string> notes;  // why an explicit end was used, capped or ignored
 };
 // explicit_end (公示截止期 column) wins when it lies within [decision, policy end];
 // later is capped to the policy end, earlier than the decision is ignored; both noted.
 // valid_until: licence 有效期至 (2099-12-31 = indefinite, published until then) or
 // the dishonest listing end date; unused for penalties.
+// first_published: the record's first publication, for profiles whose minimum counts from it.
 PublicityDates derive_publicity(const PolicyProfile& p, Kind kind, Severity severity,
                                 Date decision_date, std::optional<Date> explicit_end,
-                                std::optional<Date> valid_until);
+                                std::optional<Date> valid_until,
+                                std::optional<Date> first_published = std::nullopt);
+
+// What a record says about its behaviour (views into the caller's strings).
+struct BehaviourFacts {
+  std::string_view violation_type;  // 违法行为类型
+  std::string_view basis;           // 处罚依据
+  std::string_view declared;        // 失信行为类别 column, where the department gives one
+  // 违法事实 is deliberately absent: a story may mention anything (a customer, a product) and is
+  // never enough on its own to classify a decision.
+};
+struct BehaviourMatch {
+  const Behaviour* behaviour = nullptr;
+  std::string field;    // "违法行为类型" or "处罚依据"
+  std::string matched;  // the name or "law article" that matched
+};
+// The catalogued behaviour: by 违法行为类型 first, then by the law and article in 处罚依据.
+std::optional<BehaviourMatch> classify_behaviour(const PolicyProfile& p,
+                                                 std::string_view violation_type,
+                                                 std::string_view basis);
+// What "the same kind" compares: "behaviour:<id>" when catalogued, else the 违法行为类型 without
+// spaces and punctuation.
+std::string same_kind_key(const PolicyProfile& p, std::string_view violation_type);
 
 struct NonRepairableMatch {
-  std::string category_id, title, rule_id;
-  std::string keyword;  // what matched, for the explanation
+  std::string category_id, title, rule_id, cite;
+  std::string field;  // the field that matched: 失信行为类别, 违法行为类型 or 处罚依据
+  std::string value;  // its value
+  std::string how;    // "catalogued behaviour 串通投标 (rule)", "keyword \"围标\""
+  std::string explanation() const;  // category, field, value, how, cite: for a refusal
 };
-// text_fields: 违法行为类型 + 违法事实 + 处罚依据 (concatenated by the caller).
+// By strength of evidence: the explicit category column, then the catalogued behaviour, then
+// keywords in 违法行为类型 and 处罚依据.
 std::optional<NonRepairableMatch> match_non_repairable(const PolicyProfile& p, Kind kind,
                                                        Severity severity,
-                                                       const std::string& text_fields);
+                                                       const BehaviourFacts& facts);
 
 struct PriorRepair {
   Date decided;
-  std::string kind_key;  // what "same kind" means to the caller, e.g. 违法行为类型
+  std::string kind_key;  // the repaired record's 违法行为类型 (compared by same_kind_key)
 };
 struct RuleFailure {
   RuleFailure(std::string rule, std::string why, std::optional<Date> from = std::nullopt)
@@ -246,12 +323,19 @@ struct RepairCheck {
 // Repair-count and same-kind limits only.
 RepairCheck check_repair_limits(const PolicyProfile& p, Date application_date,
                                 std::string_view kind_key, const std::vector<PriorRepair>& prior);
-// Everything the policy says about a repair application: kind repairable at all,
+struct RepairSubject {
+  Kind kind = Kind::penalty;
+  Severity severity = Severity::general;
+  std::string_view subject_type;  // records.subject_type; empty: not checked
+  Date decision_date;
+  std::optional<Date> first_published;
+  BehaviourFacts behaviour;
+  std::string_view kind_key;  // for the same-kind limit: 违法行为类型 (or the record's category)
+};
+// Everything the policy says about a repair application: subject covered, kind repairable at all,
 // minimum period elapsed, non-repairable category, count and same-kind limits.
-RepairCheck check_repair_eligibility(const PolicyProfile& p, Kind kind, Severity severity,
-                                     Date decision_date, Date application_date,
-                                     const std::string& text_fields, std::string_view kind_key,
-                                     const std::vector<PriorRepair>& prior);
+RepairCheck check_repair_eligibility(const PolicyProfile& p, const RepairSubject& s,
+                                     Date application_date, const std::vector<PriorRepair>& prior);
 std::vector<EvidenceRequirement> required_evidence(const PolicyProfile& p, Severity severity);
 
 // ---- masking ---------------------------------------------------------------

@@ -9,10 +9,15 @@ namespace credit::domain {
 namespace {
 
 void check_state(const RepairFacts& f, std::vector<RuleFailure>& out) {
-  if (f.status != "published")
-    out.push_back({kRuleRecordPublished,
-                   fmt::format("the record is {}: only a published record can be repaired",
-                               f.status.empty() ? "unknown" : f.status)});
+  // Order 36: information the policy only shares (minor, never published) is repaired once the
+  // obligations are met, like published information; the repair ends its sharing.
+  const bool only_shared = f.status == "active" && !f.published_by_policy;
+  if (f.status != "published" && !only_shared)
+    out.push_back(
+        {kRuleRecordPublished,
+         fmt::format("the record is {}: only a published record, or one the policy only shares "
+                     "(not published), can be repaired",
+                     f.status.empty() ? "unknown" : f.status)});
   if (f.under_repair)
     out.push_back({kRuleRecordOpen, "an application for this record is already under way"});
   if (f.disputed)
@@ -73,13 +78,15 @@ std::optional<Date> Eligibility::allowed_from() const {
 Eligibility repair_eligibility(const PolicyProfile& p, const RepairFacts& f) {
   Eligibility out;
   check_state(f, out.refusals);
-  auto policy = check_repair_eligibility(p, f.kind, f.severity, f.decision_date, f.application_date,
-                                         f.text_fields, f.kind_key, f.prior);
+  RepairSubject subject{f.kind,          f.severity,        f.subject_type,
+                        f.decision_date, f.first_published, {f.violation_type, f.basis, f.declared},
+                        f.kind_key};
+  auto policy = check_repair_eligibility(p, subject, f.application_date, f.prior);
   out.refusals.insert(out.refusals.end(), policy.failures.begin(), policy.failures.end());
   if (f.kind != Kind::license) check_evidence(p, f, out.refusals);
   if (f.kind != Kind::license) {
-    const auto dates =
-        derive_publicity(p, f.kind, f.severity, f.decision_date, std::nullopt, std::nullopt);
+    const auto dates = derive_publicity(p, f.kind, f.severity, f.decision_date, std::nullopt,
+                                        std::nullopt, f.first_published);
     out.allowing_rule = dates.earliest_repair ? dates.repair_rule : dates.end_rule;
   }
   return out;

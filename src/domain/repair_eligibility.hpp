@@ -30,13 +30,19 @@ struct RepairEvidence {
 struct RepairFacts {
   Kind kind = Kind::penalty;
   Severity severity = Severity::general;
-  std::string_view status;  // records.status
+  std::string_view status;          // records.status
+  bool published_by_policy = true;  // records.publish: false for information only shared
   bool under_repair = false;
   bool disputed = false;
+  std::string subject_type;  // records.subject_type (legal_person …); empty: not checked
   Date decision_date;
+  std::optional<Date> first_published;  // records.published_on
   Date application_date;
-  std::string text_fields;  // 违法行为类型 + 违法事实 + 处罚依据, for non-repairable categories
-  std::string kind_key;            // what "the same kind" means: 违法行为类型
+  // For the non-repairable categories (违法事实 is deliberately not among them).
+  std::string violation_type;  // 违法行为类型
+  std::string basis;           // 处罚依据
+  std::string declared;        // 失信行为类别 column, where the department gives one
+  std::string kind_key;  // what "the same kind" compares: 违法行为类型 (else the category)
   std::vector<PriorRepair> prior;  // the subject's approved repairs
   RepairEvidence evidence;
 };

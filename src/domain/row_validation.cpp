@@ -269,6 +269,14 @@ void RowValidator::check_id_numbers(std::span<const std::string_view> raw,
         v.clear();
         continue;
       }
+      if (check.birth_date && *check.birth_date > today_) {
+        out.errors.push_back(
+            {static_cast<int>(i), std::string(rawv),
+             fmt::format("not a valid resident ID number: its birth date {} is in the future",
+                         check.birth_date->iso())});
+        v.clear();
+        continue;
+      }
       if (check.legacy)
         out.warnings.push_back({static_cast<int>(i), std::string(rawv),
                                 "old 15-digit resident ID number (kept as given)"});
@@ -333,7 +341,7 @@ void RowValidator::check_required(std::span<const std::string_view> raw, Validat
       case Requirement::optional:
         break;
       case Requirement::always:
-        why = "required";
+        why = f.required_cite.empty() ? "required" : fmt::format("required ({})", f.required_cite);
         break;
       case Requirement::organisation:
         if (type_known && is_organisation(out.subject_type))
@@ -376,6 +384,26 @@ void RowValidator::check_dates(std::span<const std::string_view> raw, ValidatedR
   }
 }
 
+// A natural person under the profile's age at the decision date is flagged for lenient handling
+// (Gansu (十六): 对未成年人失信行为…应宽容审慎进行认定、记录和惩戒): a warning on import and a note
+// in the record's derivation.
+void RowValidator::flag_under_age(ValidatedRow& out) const {
+  out.lenient_rule.clear();
+  out.lenient_why.clear();
+  const auto& rule = policy_.lenient_under_age;
+  if (!rule || out.subject_type != SubjectType::natural_person) return;
+  const std::string& id = out.value(spec_, Role::id_number);
+  if (id.empty() || !looks_like_resident_id(id)) return;
+  const auto check = check_resident_id(id);
+  if (!check.valid || !check.birth_date) return;
+  if (check.birth_date->add_years(rule->years) <= out.decided_on) return;
+  out.lenient_rule = rule->rule.id;
+  out.lenient_why =
+      fmt::format("under {} on the decision date {} (born {}): handle leniently ({})", rule->years,
+                  out.decided_on.iso(), check.birth_date->iso(), rule->rule.cite);
+  out.warnings.push_back({spec_.field(Role::id_number), "", out.lenient_why});
+}
+
 void RowValidator::derive(ValidatedRow& out) const {
   out.decided_on = *to_date(out.value(spec_, Role::decided_on));
   SeverityFacts facts;
@@ -394,9 +422,13 @@ void RowValidator::derive(ValidatedRow& out) const {
   auto explicit_end = to_date(out.value(spec_, Role::explicit_end));
   out.dates = derive_publicity(policy_, spec_.kind, out.severity.severity, out.decided_on,
                                explicit_end, to_date(out.value(spec_, Role::valid_until)));
-  if (explicit_end && out.dates.end_rule != policy_.explicit_end.id)
+  if (!out.dates.explicit_end_error.empty())
+    out.errors.push_back(
+        {spec_.field(Role::explicit_end), explicit_end->iso(), out.dates.explicit_end_error});
+  else if (explicit_end && out.dates.end_rule != policy_.explicit_end.id)
     out.warnings.push_back({spec_.field(Role::explicit_end), explicit_end->iso(),
                             out.dates.notes.empty() ? "not used" : out.dates.notes.back()});
+  flag_under_age(out);
   const int disclosure_field = spec_.field(Role::disclosure);
   const EnumValue* level =
       disclosure_field >= 0 ? out.matched[static_cast<size_t>(disclosure_field)] : nullptr;
@@ -461,6 +493,8 @@ void append_derivation(const ValidatedRow& row, std::string& out) {
   add_member(out, "publish", row.dates.publish_rule);
   add_member(out, "disclosure", row.disclosure_rule);
   add_member(out, "disclosure_why", row.disclosure_why);
+  add_member(out, "lenient", row.lenient_rule);
+  add_member(out, "lenient_why", row.lenient_why);
   out += '}';
 }
 

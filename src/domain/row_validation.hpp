@@ -33,6 +33,7 @@ struct ValidatedRow {
   PublicityDates dates;
   Disclosure disclosure = Disclosure::open;
   std::string disclosure_rule, disclosure_why;
+  std::string lenient_rule, lenient_why;  // a minor subject (policy lenient.under_age)
 
   bool ok() const { return errors.empty(); }
   const std::string& value(const KindSpec& spec, Role role) const;
@@ -58,6 +59,7 @@ class RowValidator {
   void check_required(std::span<const std::string_view> raw, ValidatedRow& out) const;
   void check_dates(std::span<const std::string_view> raw, ValidatedRow& out) const;
   void derive(ValidatedRow& out) const;
+  void flag_under_age(ValidatedRow& out) const;
 
   const KindSpec& spec_;
   const PolicyProfile& policy_;
@@ -79,7 +81,8 @@ std::vector<std::string> field_values_from_data(const KindSpec& spec, std::strin
 // The derived values with the rule behind each, as flat JSON (records.derivation):
 // {"severity": rule, "severity_why": …, "publicity_start": rule, "earliest_repair": rule,
 //  "publicity_until": rule, "publicity_notes": …, "publish": rule, "disclosure": rule,
-//  "disclosure_why": …}; empty members are left out. Appended to `out`.
+//  "disclosure_why": …, "lenient": rule, "lenient_why": …}; empty members are left out. Appended to
+//  `out`.
 void append_derivation(const ValidatedRow& row, std::string& out);
 
 // Amounts in 万元: digits with an optional fraction (≤ 6 places), normalised ("020.50" → "20.5").

@@ -168,6 +168,29 @@ Json history_json(store::Db& db, const StoredRecord& r, const Masker& mask) {
   return history;
 }
 
+// Where the profile counts the minimum period from the first publication (Dandong Art. 9(1)), the
+// stored date (derived at import, before any publication) is replaced by the one counted from
+// published_on, with the rule and what it counted from.
+void repair_start_from_publication(const domain::PolicyProfile& p, Json& record) {
+  const auto kind = domain::parse_kind(record["kind"].get<std::string>());
+  if (!p.min_from_publication || !kind || *kind == domain::Kind::license) return;
+  const auto severity = domain::parse_severity(record["severity"].get<std::string>());
+  const auto decided = domain::Date::parse_iso(record["decided_on"].get<std::string>());
+  if (!severity || !decided) return;
+  std::optional<domain::Date> published;
+  if (record["published_on"].is_string())
+    published = domain::Date::parse_iso(record["published_on"].get<std::string>().substr(0, 10));
+  const auto d = domain::derive_publicity(p, *kind, *severity, *decided, std::nullopt, std::nullopt,
+                                          published);
+  if (d.repair_rule.empty()) return;  // no minimum for this kind
+  record["earliest_repair"] = d.earliest_repair ? Json(d.earliest_repair->iso()) : Json();
+  Json& why = record["derivation"];
+  why["earliest_repair"] = fmt::format("{}, counted from {}", d.repair_rule, d.repair_start_rule);
+  why["earliest_repair_why"] =
+      published ? fmt::format("counted from the first publication (披露之日) {}", published->iso())
+                : std::string("counted from the first publication (披露之日): not yet published");
+}
+
 Json record_show(ActionContext& ctx) {
   const int64_t id = ctx.integer("record", 0);
   ctx.audit.targets.push_back(fmt::format("record:{}", id));
@@ -180,6 +203,7 @@ Json record_show(ActionContext& ctx) {
   mask.column(record, "subject_name", *r.spec, domain::Role::subject_name);
   mask.column(record, "id_number", *r.spec, domain::Role::id_number);
   record["disclosure_effective"] = domain::to_string(view.effective);
+  repair_start_from_publication(policy->profile, record);
   Json result = {{"record", std::move(record)}, {"masked", !clear}};
   result["fields"] = fields_json(*r.spec, domain::field_values_from_data(*r.spec, r.data), mask);
   result["history"] = history_json(ctx.db(), r, mask);

@@ -22,6 +22,9 @@ namespace {
 
 using domain::Date;
 
+// The department's own statement of a record's category (share/kinds/*.json), where it gives one.
+constexpr const char* kDeclaredCategory = "SXXWLB";
+
 std::optional<Date> date_param(ActionContext& ctx, const char* key, const char* option) {
   auto v = ctx.optional_string(key);
   if (!v) return std::nullopt;
@@ -59,21 +62,16 @@ std::vector<domain::PriorRepair> prior_repairs(store::Db& db, const RecordState&
   return out;
 }
 
-struct Texts {
-  std::string text_fields, kind_key;
-};
-Texts record_texts(const RecordState& r) {
+// The record's fields the repair rules read: behaviour (违法行为类型, 处罚依据, the declared
+// 失信行为类别) and what "the same kind" compares.
+void record_texts(const RecordState& r, domain::RepairFacts& f) {
   const auto& spec = io::shipped_kind_spec(require_kind(r.kind));
   const auto values = domain::field_values_from_data(spec, r.data);
-  auto value = [&](domain::Role role) {
-    const int i = spec.field(role);
-    return i < 0 ? std::string() : values[static_cast<size_t>(i)];
-  };
-  std::string key = value(domain::Role::violation_type);
-  if (key.empty()) key = value(domain::Role::category);
-  return {fmt::format("{} {} {}", value(domain::Role::violation_type), value(domain::Role::facts),
-                      value(domain::Role::basis)),
-          key};
+  auto at = [&](int i) { return i < 0 ? std::string() : values[static_cast<size_t>(i)]; };
+  f.violation_type = at(spec.field(domain::Role::violation_type));
+  f.basis = at(spec.field(domain::Role::basis));
+  f.declared = at(spec.field_by_code(kDeclaredCategory));
+  f.kind_key = f.violation_type.empty() ? at(spec.field(domain::Role::category)) : f.violation_type;
 }
 
 domain::RepairFacts repair_facts(const RecordState& r, Date application_date) {
@@ -81,13 +79,14 @@ domain::RepairFacts repair_facts(const RecordState& r, Date application_date) {
   f.kind = require_kind(r.kind);
   f.severity = domain::parse_severity(r.severity).value_or(domain::Severity::general);
   f.status = r.status;
+  f.published_by_policy = r.publish;
+  f.subject_type = r.subject_type;
   f.under_repair = r.under_repair;
   f.disputed = r.disputed;
   f.decision_date = Date::parse_iso(r.decided_on).value_or(application_date);
+  if (r.published_on) f.first_published = Date::parse_iso(r.published_on->substr(0, 10));
   f.application_date = application_date;
-  auto texts = record_texts(r);
-  f.text_fields = std::move(texts.text_fields);
-  f.kind_key = std::move(texts.kind_key);
+  record_texts(r, f);
   return f;
 }
 

@@ -132,7 +132,9 @@ RecordState load_record_state(ActionContext& ctx, int64_t record_id) {
   ctx.audit.targets.push_back(fmt::format("record:{}", record_id));
   auto s = ctx.db().prepare(
       "SELECT kind, severity, status, authority_uscc, source_dept_uscc, decided_on, data, uscc, "
-      "id_number, under_repair, disputed FROM records WHERE id = ?");
+      "id_number, under_repair, disputed, subject_type, published_on, publish FROM records WHERE "
+      "id = "
+      "?");
   s.bind(1, record_id);
   if (!s.step())
     fail(ErrorCode::not_found, fmt::format("no record {}", record_id),
@@ -150,6 +152,9 @@ RecordState load_record_state(ActionContext& ctx, int64_t record_id) {
   r.id_number = s.column_optional_text(8);
   r.under_repair = s.column_int64(9) != 0;
   r.disputed = s.column_int64(10) != 0;
+  r.subject_type = s.column_text(11);
+  r.published_on = s.column_optional_text(12);
+  r.publish = s.column_int64(13) != 0;
   return r;
 }
 

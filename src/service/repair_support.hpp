@@ -44,9 +44,11 @@ namespace credit::service {
 // What the repair and objection rules need of a record.
 struct RecordState {
   int64_t id = 0;
-  std::string kind, severity, status, authority_uscc, source_dept_uscc, decided_on, data;
-  std::optional<std::string> uscc, id_number;
+  std::string kind, severity, status, authority_uscc, source_dept_uscc, decided_on, data,
+      subject_type;
+  std::optional<std::string> uscc, id_number, published_on;
   bool under_repair = false, disputed = false;
+  bool publish = true;  // false: the policy only shares it
 };
 // Throws Error(not_found) with a hint; adds the audit target.
 RecordState load_record_state(ActionContext& ctx, int64_t record_id);

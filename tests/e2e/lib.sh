@@ -67,6 +67,17 @@ add_user() {  # add_user STORE ADMIN_TOKEN_FILE NAME ROLE [DEPT]
   chmod 600 "$WORK/$name.token"
 }
 
+# A store s.db (CREDIT_STORE) with admin.token and a department's operator op, reviewer rev and
+# publisher pub, the reviewer granting a standing penalty import authorisation.
+department_store() {  # department_store DEPT
+  new_store s.db admin.token
+  export CREDIT_STORE=s.db
+  add_user s.db admin.token op operator "$1"
+  add_user s.db admin.token rev reviewer "$1"
+  add_user s.db admin.token pub publisher
+  credit import authorize --kind penalty --until 2099-12-31 --token-file rev.token -q
+}
+
 finish() {
   if ((FAILURES > 0)); then
     echo "$(basename "$0"): $FAILURES of $((CHECKS + FAILURES)) checks failed" >&2

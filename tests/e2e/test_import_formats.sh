@@ -60,8 +60,8 @@ EOF
 run credit import shuffled.csv --kind penalty --format json
 expect_rc 0 "shuffled code headers"
 expect_eq "$(json_get .inserted <<<"$OUT")" "12" "12 rows with shuffled columns"
-expect_eq "$(json_get .unknown_columns.0.column <<<"$OUT")" "33 (联系电话)" "unknown column reported"
-expect_err "column 33 \(联系电话\) is not a field" "unknown column warned on stderr"
+expect_eq "$(json_get .unknown_columns.0.column <<<"$OUT")" "34 (联系电话)" "unknown column reported"
+expect_err "column 34 \(联系电话\) is not a field" "unknown column warned on stderr"
 expect_eq "$(sqlite3 s.db "select count(*) from records where data like '%拒不整改%' and data like '%\\n于两处%'")" "1" "quoted line break and quotes kept"
 
 # Chinese headers in another order, with full-width brackets.
@@ -200,7 +200,7 @@ open("malformed.csv", "w", encoding="utf-8").write("\n".join(lines) + "\n")
 EOF2
 run credit import malformed.csv --kind penalty --skip-invalid --dry-run
 expect_rc 0 "malformed rows skipped"
-expect_err "malformed.csv:3: the row has 33 fields, the header has 32" "field count reported with its line"
+expect_err "malformed.csv:3: the row has 34 fields, the header has 33" "field count reported with its line"
 expect_err "malformed.csv:4: text after the closing quote in column 1" "stray quote reported"
 run credit import lf.csv --kind parking
 expect_rc 2 "an unknown kind is a usage error"

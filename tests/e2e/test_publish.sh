@@ -50,14 +50,15 @@ import_rows() { penalties "$1" && credit import "$1" --kind penalty --token-file
 #    10-01…10-08 do not); on weekends alone it would be 10-07, so publishing on 10-13 is on time.
 # B: decided Thu 09-25: the deadline is Sat 10-11 (a make-up working day): 10-13 is late.
 # C: a natural person, masked.  D: a warning (minor: not published under national-2026).
-# E: its 公示截止期 ends 2025-10-20.  F: ends 2025-10-25.
+# E, F: decided in July (published late) with a 公示截止期 of 2025-10-20 and 2025-10-25, after the
+#    3-month minimum (a shorter one would be corrected to the minimum: test_data_checks.sh).
 import_rows first.csv <<'ROWS'
 京市监罚〔2025〕A号|北京甲广告有限公司|法人及非法人组织|91110000600037341L|2025-09-26|罚款|1||
 京市监罚〔2025〕B号|福州乙商贸有限公司|法人及非法人组织|91350100M000100Y43|2025-09-25|罚款|2||
 京市监罚〔2025〕C号|张三丰|自然人|11010519491231002X|2025-10-09|罚款|0.5||家住朝阳区某路1号 电话13800138000
 京市监罚〔2025〕D号|天津丙食品有限公司|法人及非法人组织|121200004013590816|2025-10-10|警告|||
-京市监罚〔2025〕E号|北京丁科技有限公司|法人及非法人组织|91110000600037341L|2025-10-10|罚款|1|2025-10-20|
-京市监罚〔2025〕F号|北京戊科技有限公司|法人及非法人组织|91110000600037341L|2025-10-10|罚款|1|2025-10-25|
+京市监罚〔2025〕E号|北京丁科技有限公司|法人及非法人组织|91110000600037341L|2025-07-10|罚款|1|2025-10-20|
+京市监罚〔2025〕F号|北京戊科技有限公司|法人及非法人组织|91110000600037341L|2025-07-15|罚款|1|2025-10-25|
 ROWS
 expect_eq "$(q 'select count(*) from records')" "6" "six records committed"
 A=$(rid '京市监罚〔2025〕A号') B=$(rid '京市监罚〔2025〕B号') C=$(rid '京市监罚〔2025〕C号')
@@ -79,8 +80,9 @@ expect_rc 0 "dry run"
 expect_eq "$(json_get .published <<<"$OUT")" "5" "dry run: five to publish"
 expect_eq "$(json_get .withdrawn <<<"$OUT")" "0" "dry run: none to withdraw"
 expect_eq "$(json_get .sequence <<<"$OUT")" "1" "dry run: it would be release 1"
-expect_eq "$(json_get .late <<<"$OUT")" "1" "dry run: one would be late"
-expect_eq "$(json_get .late_records.0.record <<<"$OUT")" "$B" "dry run: B would be late"
+expect_eq "$(json_get .late <<<"$OUT")" "3" "dry run: three would be late"
+expect_eq "$(json_get .late_records <<<"$OUT" | python3 -c 'import json,sys; print(sorted(r["record"] for r in json.load(sys.stdin)))')" \
+  "$(python3 -c "print(sorted([$B, $E, $F]))")" "dry run: B, E and F would be late"
 expect_eq "$(state)" "$BEFORE" "dry run changed nothing"
 expect_eq "$(ls rel)" "" "dry run wrote nothing"
 run credit publish --dry-run
@@ -93,7 +95,7 @@ expect_rc 0 "publish"
 expect_eq "$(json_get .sequence <<<"$OUT")" "1" "release 1"
 expect_eq "$(json_get .published <<<"$OUT")" "5" "five published"
 expect_eq "$(json_get .withdrawn <<<"$OUT")" "0" "none withdrawn"
-expect_eq "$(json_get .late <<<"$OUT")" "1" "one late"
+expect_eq "$(json_get .late <<<"$OUT")" "3" "three late"
 expect_err "record $B \(decided 2025-09-25\) published 2025-10-13, after its publication deadline 2025-10-11" "late publication on stderr"
 R1=rel/release-000001
 expect_eq "$(ls $R1 | tr '\n' ' ')" "manifest.json upsert.ndjson withdraw.ndjson " "three files"
@@ -141,7 +143,7 @@ expect_eq "$(q "select status, published_on, portal_version from records where i
 expect_eq "$(q "select publication_deadline, published_late from records where id = $A")" "2025-10-13|0" "A on time (holiday counted)"
 expect_eq "$(q "select publication_deadline, published_late from records where id = $B")" "2025-10-11|1" "B late"
 expect_eq "$(q "select late from release_items where sequence = 1 and record_id = $B")" "1" "release item: late"
-expect_eq "$(q "select status, late, delivered_on from releases where sequence = 1")" "delivered|1|2025-10-13" "release delivered"
+expect_eq "$(q "select status, late, delivered_on from releases where sequence = 1")" "delivered|3|2025-10-13" "release delivered (three late)"
 
 # --- nothing new: no release ---
 run credit publish --out rel

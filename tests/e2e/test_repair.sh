@@ -8,7 +8,9 @@
 source "$(dirname "$0")/lib.sh"
 DEPT=11110000000013127H
 OTHER=91350100M000100Y43
-export CREDIT_NOW=2025-09-29T10:00:00+08:00  # a Monday
+# E, F, G are decided and published in March (Dandong counts its 6 months from the first
+# publication, Art. 9(1)); the rest in September.
+export CREDIT_NOW=2025-03-20T10:00:00+08:00
 new_store s.db admin.token
 export CREDIT_STORE=s.db
 add_user s.db admin.token op operator $DEPT
@@ -55,19 +57,25 @@ PY
 }
 # A, E, G: one subject (A of another kind of behaviour); B, F another. C is severe (production
 # suspended).
+penalties march.csv <<'ROWS'
+4|91110000600037341L|2025-03-10|罚款|1
+5|91350100M000100Y43|2025-03-12|罚款|1
+6|91110000600037341L|2025-03-15|罚款|1
+ROWS
+credit import march.csv --kind penalty --token-file op.token -q
+mkdir rel
+run credit publish --out rel --token-file pub.token --format json
+expect_rc 0 "March publish"
+export CREDIT_NOW=2025-09-29T10:00:00+08:00  # a Monday
 penalties first.csv <<'ROWS'
 1|91110000600037341L|2025-06-10|罚款|1|违反价格管理规定
 2|91350100M000100Y43|2025-09-26|罚款|1
 3|121200004013590816|2024-06-10|责令停产停业|
-4|91110000600037341L|2025-03-10|罚款|1
-5|91350100M000100Y43|2025-03-12|罚款|1
-6|91110000600037341L|2025-03-15|罚款|1
 7|91350100M000100Y43|2025-08-01|罚款|2
 ROWS
 credit import first.csv --kind penalty --token-file op.token -q
 A=$(rid 1) B=$(rid 2) C=$(rid 3) E=$(rid 4) F=$(rid 5) G=$(rid 6) H=$(rid 7)
 expect_eq "$(q "select severity from records where id = $C")" "severe" "C is severe"
-mkdir rel
 run credit publish --out rel --token-file pub.token --format json
 expect_rc 0 "first publish"
 expect_eq "$(q "select count(*) from records where status = 'published'")" "7" "all published"
@@ -93,11 +101,16 @@ expect_err "allowed from 2025-12-26" "B: names the date"
 run credit repair submit "$A" --commitment c.pdf
 expect_rc 11 "A: no proof of rectification"
 expect_err "national-2026/repair.evidence.rectification" "A: names the evidence rule"
+# Order 36 asks a severe case for commitment and rectification only: nothing about training or a
+# credit report, and such files are not requirements of the profile.
+run credit repair submit "$C" --commitment c.pdf
+expect_rc 11 "C: severe case without proof of rectification"
+expect_err "national-2026/repair.evidence.rectification" "C: the rectification rule"
+if grep -qE 'training|credit_report' <<<"$ERR"; then fail "C: national-2026 asks for no training or report"; else pass; fi
 run credit repair submit "$C" --commitment c.pdf --rectification r.pdf --training t.png \
-  --training-hours 2 --credit-report rep.pdf --credit-report-date 2025-08-28
-expect_rc 11 "C: severe case, short training, old report"
-expect_err "repair.evidence.training" "C: training rule"
-expect_err "issued on or after 2025-08-29" "C: the report's age"
+  --training-hours 3
+expect_rc 3 "C: a training certificate is not a national-2026 requirement"
+expect_err "not a requirement of policy national-2026" "C: names the profile"
 run credit repair submit "$I" --commitment c.pdf --rectification r.pdf --format json
 expect_rc 11 "I: not published yet"
 expect_err "repair/record.published" "I: record state rule"
@@ -140,7 +153,7 @@ run credit repair approve "$APP_A" --token-file rev.token
 expect_rc 7 "decided already"
 run credit publish --out rel --token-file pub.token
 expect_rc 0 "second publish"
-expect_eq "$(json_get .reason <<<"$(line_of rel/release-000002/withdraw.ndjson "$A")")" "repaired" \
+expect_eq "$(json_get .reason <<<"$(line_of rel/release-000003/withdraw.ndjson "$A")")" "repaired" \
   "the publish withdraws A"
 
 # --- dandong-2019: public notice, objections, limits ---
@@ -254,7 +267,7 @@ expect_err "allowed from 2028-09-30" "the later of the two dates"
 
 run credit publish --out rel --token-file pub.token
 expect_rc 0 "third publish"
-R3=rel/release-000003
+R3=rel/release-000004
 expect_eq "$(json_get .reason <<<"$(line_of $R3/withdraw.ndjson "$E")")" "repaired" "E withdrawn"
 expect_eq "$(json_get .reason <<<"$(line_of $R3/withdraw.ndjson "$H")")" "revoked" "H withdrawn"
 expect_eq "$(json_get .under_repair <<<"$(line_of $R3/upsert.ndjson "$F")")" "true" "F marked"

@@ -122,6 +122,11 @@ TEST_CASE("Policy: every rule has a unique id under its profile and a citation")
       CHECK(ids.insert(r.id).second);
     }
     CHECK(ids.size() > 30);
+    // Each rule cites the regulation or standard it comes from, never the design notes.
+    for (const auto& r : p.all_rules()) {
+      CAPTURE(r.id);
+      CHECK(r.cite.find("DESIGN") == std::string::npos);
+    }
   }
   const auto r = profile("national-2026").find_rule("national-2026/periods.penalty.severe.max");
   REQUIRE(r);
@@ -235,10 +240,25 @@ TEST_CASE("derive_publicity: penalties") {
                        {}, {});
   CHECK(r.earliest_repair == ymd(2025, 2, 28));
   CHECK(r.repair_rule == "national-2019/periods.penalty.severe.min");
+  // Dandong counts its minimum from the first publication (Art. 9(1)); the maximum from the
+  // decision. Not yet published: no date, and a note that says why.
   r = derive_publicity(profile("dandong-2019"), Kind::penalty, Severity::general, ymd(2024, 8, 31),
                        {}, {});
-  CHECK(r.earliest_repair == ymd(2025, 2, 28));
+  CHECK_FALSE(r.earliest_repair);
+  CHECK(r.awaits_publication);
+  CHECK(r.repair_start_rule == "dandong-2019/periods.min_start");
   CHECK(r.end == ymd(2025, 8, 31));
+  // Decided 2025-10-10, first published 2026-06-01: not before 2026-12-01.
+  r = derive_publicity(profile("dandong-2019"), Kind::penalty, Severity::severe, ymd(2025, 10, 10),
+                       {}, {}, ymd(2026, 6, 1));
+  CHECK(r.earliest_repair == ymd(2026, 12, 1));
+  CHECK(r.repair_rule == "dandong-2019/periods.penalty.severe.min");
+  CHECK(r.end == ymd(2028, 10, 10));
+  // The national profiles count from the decision, whenever it was published.
+  r = derive_publicity(profile("national-2019"), Kind::penalty, Severity::severe, ymd(2025, 10, 10),
+                       {}, {}, ymd(2026, 6, 1));
+  CHECK(r.earliest_repair == ymd(2026, 4, 10));
+  CHECK(r.repair_start_rule == "national-2019/periods.start");
 }
 
 TEST_CASE(
@@ -288,33 +308,77 @@ TEST_CASE("derive_publicity: licences and list entries") {
   CHECK(r.end_rule == "national-2019/periods.dishonest.no_end");
 }
 
-TEST_CASE("match_non_repairable") {
+TEST_CASE("match_non_repairable: structured fields, keywords last, never 违法事实") {
   const auto& dd = profile("dandong-2019");
-  auto m = match_non_repairable(dd, Kind::penalty, Severity::severe,
-                                "拖欠农民工工资 经查该公司拖欠工资");
+  auto nr = [](const PolicyProfile& p, Kind k, Severity s, std::string_view type,
+               std::string_view basis = {}, std::string_view declared = {}) {
+    return match_non_repairable(p, k, s, BehaviourFacts{type, basis, declared});
+  };
+  // By the catalogued behaviour in 违法行为类型 (synonyms, punctuation ignored).
+  auto m = nr(dd, Kind::penalty, Severity::severe, "拖欠农民工工资");
   REQUIRE(m);
   CHECK(m->category_id == "art7-2-market-order");
   CHECK(m->rule_id == "dandong-2019/repair.non_repairable.art7-2-market-order");
-  CHECK(m->keyword == "拖欠农民工工资");
-  m = match_non_repairable(dd, Kind::dishonest, Severity::severe, "拒不履行法院生效判决");
+  CHECK(m->field == "违法行为类型");
+  CHECK(m->how.find("dandong-2019/repair.behaviours.wage-arrears") != std::string::npos);
+  CHECK(m->explanation().find("第七条第（二）项") != std::string::npos);
+  CHECK(nr(dd, Kind::penalty, Severity::severe, "生产、销售伪劣产品")->how.find("counterfeit") !=
+        std::string::npos);
+  m = nr(dd, Kind::dishonest, Severity::severe, "拒不履行法院生效判决");
   REQUIRE(m);
   CHECK(m->category_id == "art7-4-refusing-obligations");
-  CHECK(match_non_repairable(dd, Kind::penalty, Severity::severe, "阻挠公民履行兵役义务")
-            ->category_id == "art7-5-national-defence");
-  CHECK_FALSE(match_non_repairable(dd, Kind::penalty, Severity::general, "拖欠农民工工资"));
-  CHECK_FALSE(match_non_repairable(dd, Kind::license, Severity::severe, "拖欠农民工工资"));
-  CHECK_FALSE(match_non_repairable(dd, Kind::penalty, Severity::severe, "未按规定办理变更登记"));
+  CHECK(nr(dd, Kind::penalty, Severity::severe, "阻挠公民履行兵役义务")->category_id ==
+        "art7-5-national-defence");
+  // By the law and article in 处罚依据, when 违法行为类型 is generic.
+  m = nr(dd, Kind::penalty, Severity::severe, "违反招标投标管理规定",
+         "《中华人民共和国招标投标法》第五十三条");
+  REQUIRE(m);
+  CHECK(m->field == "处罚依据");
+  CHECK(m->how.find("bid-rigging") != std::string::npos);
+  // The article belongs to the law it follows: 第五十三条 here is the Company Law's.
+  CHECK_FALSE(nr(dd, Kind::penalty, Severity::severe, "违规",
+                 "《中华人民共和国招标投标法》第十条、《中华人民共和国公司法》第五十三条"));
+  // By the department's explicit category column, first.
+  m = nr(dd, Kind::penalty, Severity::severe, "其他", "", "第七条第（六）项");
+  REQUIRE(m);
+  CHECK(m->category_id == "art7-6-other-severe");
+  CHECK(m->field == "失信行为类别");
+  // Keywords last, in 违法行为类型 / 处罚依据 only.
+  m = nr(dd, Kind::penalty, Severity::severe, "涉嫌围标行为");
+  REQUIRE(m);
+  CHECK(m->field == "违法行为类型");
+  // Only severe records, only sanctions; unrelated behaviour passes.
+  CHECK_FALSE(nr(dd, Kind::penalty, Severity::general, "拖欠农民工工资"));
+  CHECK_FALSE(nr(dd, Kind::license, Severity::severe, "拖欠农民工工资"));
+  CHECK_FALSE(nr(dd, Kind::penalty, Severity::severe, "未按规定办理变更登记"));
+  CHECK_FALSE(nr(dd, Kind::penalty, Severity::severe, "印刷企业未按规定承印",
+                 "《印刷业管理条例》第三十九条"));
 
   const auto& n19 = profile("national-2019");
-  m = match_non_repairable(n19, Kind::penalty, Severity::severe,
-                           "违反《中华人民共和国食品安全法》第三十四条");
+  m = nr(n19, Kind::penalty, Severity::severe, "违法生产",
+         "违反《中华人民共和国食品安全法》第三十四条");
   REQUIRE(m);
   CHECK(m->category_id == "food-drug");
-  CHECK(match_non_repairable(n19, Kind::penalty, Severity::severe, "违反《消防法》")->category_id ==
+  CHECK(nr(n19, Kind::penalty, Severity::severe, "违规", "违反《消防法》")->category_id ==
         "fire-safety");
-  CHECK_FALSE(match_non_repairable(n19, Kind::penalty, Severity::general, "违反《消防法》"));
-  CHECK_FALSE(match_non_repairable(profile("national-2026"), Kind::penalty, Severity::severe,
-                                   "违反食品安全法"));
+  CHECK_FALSE(nr(n19, Kind::penalty, Severity::general, "违规", "违反《消防法》"));
+  CHECK_FALSE(nr(profile("national-2026"), Kind::penalty, Severity::severe, "违反食品安全法"));
+}
+
+TEST_CASE("same kind: the same classified behaviour (Dandong Art. 10(3))") {
+  const auto& dd = profile("dandong-2019");
+  CHECK(same_kind_key(dd, "未按时公示年度报告") == same_kind_key(dd, "未按规定公示年度报告"));
+  CHECK(same_kind_key(dd, "未按时公示年度报告") == "behaviour:annual-report");
+  CHECK(same_kind_key(dd, "违反 价格管理规定") == same_kind_key(dd, "违反价格管理规定"));
+  CHECK(same_kind_key(dd, "违反价格管理规定") != same_kind_key(dd, "违反广告管理规定"));
+  const Date app = ymd(2026, 6, 1);
+  auto c = check_repair_limits(dd, app, "未按规定公示年度报告",
+                               {{ymd(2025, 3, 1), "未按时公示年度报告"}});
+  REQUIRE(c.failures.size() == 1);
+  CHECK(c.failures[0].rule_id == "dandong-2019/repair.same_kind_cooldown");
+  CHECK(c.failures[0].reason.find("dandong-2019/repair.behaviours.annual-report") !=
+        std::string::npos);
+  CHECK(c.failures[0].allowed_from == ymd(2028, 3, 1));
 }
 
 TEST_CASE("Repair limits and eligibility (Dandong Art. 9 and 10)") {
@@ -335,35 +399,47 @@ TEST_CASE("Repair limits and eligibility (Dandong Art. 9 and 10)") {
                             {{ymd(2025, 1, 1), "环境"}, {ymd(2025, 2, 1), "x"}})
             .eligible());
 
-  // Minimum 6 months from the decision.
-  c = check_repair_eligibility(dd, Kind::penalty, Severity::general, ymd(2025, 1, 10),
-                               ymd(2025, 6, 1), "", "", {});
+  // Minimum 6 months from the first publication (披露之日, Art. 9(1)).
+  RepairSubject subj{
+      Kind::penalty, Severity::general, "legal_person", ymd(2025, 1, 10), ymd(2025, 1, 20), {}, ""};
+  c = check_repair_eligibility(dd, subj, ymd(2025, 7, 10), {});
   REQUIRE(c.failures.size() == 1);
   CHECK(c.failures[0].rule_id == "dandong-2019/periods.penalty.general.min");
-  CHECK(c.failures[0].reason.find("2025-07-10") != std::string::npos);
-  CHECK(check_repair_eligibility(dd, Kind::penalty, Severity::general, ymd(2025, 1, 10),
-                                 ymd(2025, 7, 10), "", "", {})
-            .eligible());
-  c = check_repair_eligibility(dd, Kind::penalty, Severity::severe, ymd(2023, 1, 10),
-                               ymd(2025, 7, 10), "恶意欠薪", "", {});
+  CHECK(c.failures[0].reason.find("2025-07-20") != std::string::npos);
+  CHECK(c.failures[0].reason.find("dandong-2019/periods.min_start") != std::string::npos);
+  CHECK(check_repair_eligibility(dd, subj, ymd(2025, 7, 20), {}).eligible());
+  subj.first_published.reset();
+  c = check_repair_eligibility(dd, subj, ymd(2026, 7, 20), {});
+  REQUIRE(c.failures.size() == 1);
+  CHECK(c.failures[0].rule_id == "dandong-2019/periods.min_start");
+  subj.first_published = ymd(2023, 1, 20);
+  subj.severity = Severity::severe;
+  subj.behaviour.violation_type = "恶意欠薪";
+  c = check_repair_eligibility(dd, subj, ymd(2025, 7, 10), {});
   REQUIRE(c.failures.size() == 1);
   CHECK(c.failures[0].rule_id == "dandong-2019/repair.non_repairable.art7-2-market-order");
-  CHECK_FALSE(check_repair_eligibility(dd, Kind::license, Severity::general, ymd(2023, 1, 10),
-                                       ymd(2025, 7, 10), "", "", {})
-                  .eligible());
+  subj.kind = Kind::license;
+  CHECK_FALSE(check_repair_eligibility(dd, subj, ymd(2025, 7, 10), {}).eligible());
 }
 
-TEST_CASE("Required evidence") {
-  auto ev = required_evidence(profile("national-2026"), Severity::severe);
-  std::set<std::string> ids;
-  for (const auto& e : ev)
-    ids.insert(e.id);
-  CHECK(ids == std::set<std::string>{"commitment", "rectification", "training", "credit_report"});
-  for (const auto& e : ev) {
+TEST_CASE("Required evidence: exactly what each source asks for") {
+  auto ids = [](const char* profile_id, Severity s) {
+    std::set<std::string> out;
+    for (const auto& e : required_evidence(profile(profile_id), s))
+      out.insert(e.id);
+    return out;
+  };
+  // Order 36: commitment and rectification, whatever the severity.
+  for (Severity s : {Severity::minor, Severity::general, Severity::severe})
+    CHECK(ids("national-2026", s) == std::set<std::string>{"commitment", "rectification"});
+  // 527号: training and a credit report for severe cases.
+  CHECK(ids("national-2019", Severity::severe) ==
+        std::set<std::string>{"commitment", "rectification", "training", "credit_report"});
+  // Dandong Art. 5, 9, 12: the credit centre's report within a month, interview, training ≥ 3 h.
+  for (const auto& e : required_evidence(profile("dandong-2019"), Severity::general)) {
     if (e.id == "training") CHECK(e.min_class_hours == 3);
     if (e.id == "credit_report") CHECK(e.issued_within_months == 1);
   }
-  CHECK(required_evidence(profile("national-2026"), Severity::general).size() == 2);
   CHECK(required_evidence(profile("dandong-2019"), Severity::general).size() == 5);
 }
 

@@ -56,15 +56,18 @@ RepairFacts general_case(Date decided, Date applied) {
   f.status = "published";
   f.decision_date = decided;
   f.application_date = applied;
-  f.text_fields = "违反广告管理规定 发布虚假广告 《中华人民共和国广告法》第五十五条";
+  f.subject_type = "legal_person";
+  f.violation_type = "违反广告管理规定";
+  f.basis = "《中华人民共和国广告法》第五十八条";
   f.kind_key = "违反广告管理规定";
   f.evidence.present = {"commitment", "rectification"};
   return f;
 }
 
-// Everything the Dandong profile asks for (all severities).
+// Everything the Dandong profile asks for (all severities); published on the decision day.
 RepairFacts dandong_case(Date decided, Date applied) {
   RepairFacts f = general_case(decided, applied);
+  f.first_published = decided;
   f.evidence.present = {"commitment", "rectification", "interview", "training", "credit_report"};
   f.evidence.training_hours = 3;
   f.evidence.credit_report_issued = applied;
@@ -152,7 +155,7 @@ TEST_CASE("repair: licences and non-repairable categories are refused without a 
   // national-2019: severe food and drug cases are published for the maximum period.
   f = general_case(ymd(2024, 1, 10), ymd(2026, 5, 6));
   f.severity = Severity::severe;
-  f.text_fields = "生产销售不符合食品安全标准的食品";
+  f.violation_type = "生产销售不符合食品安全标准的食品";
   f.evidence.present = {"commitment", "rectification", "training", "credit_report"};
   f.evidence.training_hours = 4;
   f.evidence.credit_report_issued = ymd(2026, 4, 30);
@@ -166,7 +169,7 @@ TEST_CASE("repair: licences and non-repairable categories are refused without a 
   // Dandong Art. 7: never repairable (here: unpaid wages, 欠薪).
   auto d = dandong_case(ymd(2024, 1, 10), ymd(2026, 5, 6));
   d.severity = Severity::severe;
-  d.text_fields = "恶意欠薪";
+  d.violation_type = "恶意欠薪";
   e = repair_eligibility(profile("dandong-2019"), d);
   REQUIRE(rules(e) ==
           std::vector<std::string>{"dandong-2019/repair.non_repairable.art7-2-market-order"});
@@ -221,41 +224,135 @@ TEST_CASE("repair: required evidence — presence, class hours, credit report ag
         std::vector<std::string>{"national-2019/repair.evidence.commitment",
                                  "national-2019/repair.evidence.rectification"});
 
-  // Severe: training (≥ 3 class hours) and a credit report issued within one month.
+  // national-2026 (Order 36): commitment and rectification only, whatever the severity — a severe
+  // record is accepted without a training certificate or a credit report.
   f.evidence.present = {"commitment", "rectification"};
   f.severity = Severity::severe;
-  auto e = repair_eligibility(n26, f);
-  CHECK(rules(e) == std::vector<std::string>{"national-2026/repair.evidence.training",
-                                             "national-2026/repair.evidence.credit_report"});
+  f.application_date = ymd(2026, 5, 11);
+  CHECK(repair_eligibility(n26, f).allowed());
+  for (const auto& req : required_evidence(n26, Severity::severe))
+    CHECK((req.id == "commitment" || req.id == "rectification"));
+
+  // national-2019 severe: training (≥ 3 class hours) and a credit report (527号).
+  const auto& n19 = profile("national-2019");
+  auto e = repair_eligibility(n19, f);
+  CHECK(rules(e) == std::vector<std::string>{"national-2019/repair.evidence.training",
+                                             "national-2019/repair.evidence.credit_report"});
   CHECK_FALSE(e.allowed_from());
   f.evidence.present = {"commitment", "rectification", "training", "credit_report"};
-  e = repair_eligibility(n26, f);  // hours and date not stated
-  REQUIRE(e.refusals.size() == 2);
+  e = repair_eligibility(n19, f);  // hours not stated
+  REQUIRE(e.refusals.size() == 1);
   CHECK(e.refusals[0].reason.find("class hours") != std::string::npos);
-  CHECK(e.refusals[1].reason.find("issue date") != std::string::npos);
   f.evidence.training_hours = 2.5;
-  f.evidence.credit_report_issued = ymd(2026, 4, 10);  // more than a month before 2026-05-11
-  e = repair_eligibility(n26, f);
-  CHECK(rules(e) == std::vector<std::string>{"national-2026/repair.evidence.training",
-                                             "national-2026/repair.evidence.credit_report"});
-  CHECK(e.refusals[1].reason.find("2026-04-11") != std::string::npos);
+  CHECK(rules(repair_eligibility(n19, f)) ==
+        std::vector<std::string>{"national-2019/repair.evidence.training"});
   f.evidence.training_hours = 3;
-  f.evidence.credit_report_issued = ymd(2026, 4, 11);
-  CHECK(repair_eligibility(n26, f).allowed());
-  f.evidence.credit_report_issued = ymd(2026, 5, 12);  // after the application
-  CHECK(rules(repair_eligibility(n26, f)) ==
-        std::vector<std::string>{"national-2026/repair.evidence.credit_report"});
+  CHECK(repair_eligibility(n19, f).allowed());
+
+  // Dandong: the municipal credit centre's report, issued within one month (Art. 12(1)).
+  const auto& dd = profile("dandong-2019");
+  auto r = dandong_case(ymd(2025, 1, 10), ymd(2026, 5, 11));
+  r.evidence.credit_report_issued.reset();
+  e = repair_eligibility(dd, r);
+  REQUIRE(e.refusals.size() == 1);
+  CHECK(e.refusals[0].reason.find("issue date") != std::string::npos);
+  r.evidence.credit_report_issued = ymd(2026, 4, 10);  // more than a month before 2026-05-11
+  e = repair_eligibility(dd, r);
+  CHECK(rules(e) == std::vector<std::string>{"dandong-2019/repair.evidence.credit_report"});
+  CHECK(e.refusals[0].reason.find("2026-04-11") != std::string::npos);
+  r.evidence.credit_report_issued = ymd(2026, 4, 11);
+  CHECK(repair_eligibility(dd, r).allowed());
+  r.evidence.credit_report_issued = ymd(2026, 5, 12);  // after the application
+  CHECK(rules(repair_eligibility(dd, r)) ==
+        std::vector<std::string>{"dandong-2019/repair.evidence.credit_report"});
   // Judged at submission: an approval a month later still accepts the same report.
-  f.evidence.credit_report_issued = ymd(2026, 4, 11);
-  f.application_date = ymd(2026, 6, 20);
-  f.evidence.as_of = ymd(2026, 5, 11);
-  CHECK(repair_eligibility(n26, f).allowed());
+  r.evidence.credit_report_issued = ymd(2026, 4, 11);
+  r.application_date = ymd(2026, 6, 20);
+  r.evidence.as_of = ymd(2026, 5, 11);
+  CHECK(repair_eligibility(dd, r).allowed());
+  // Training of at least 3 class hours, in every case.
+  r.evidence.training_hours = 2;
+  CHECK(rules(repair_eligibility(dd, r)) ==
+        std::vector<std::string>{"dandong-2019/repair.evidence.training"});
 
   // Dandong asks for all of it, and the interview record, in every case.
   auto d = dandong_case(ymd(2025, 1, 10), ymd(2026, 5, 6));
   d.evidence.present = {"commitment", "rectification", "training", "credit_report"};
-  CHECK(rules(repair_eligibility(profile("dandong-2019"), d)) ==
+  CHECK(rules(repair_eligibility(dd, d)) ==
         std::vector<std::string>{"dandong-2019/repair.evidence.interview"});
+}
+
+TEST_CASE("repair: Dandong applies to enterprise legal persons only (Art. 2)") {
+  const auto& dd = profile("dandong-2019");
+  auto d = dandong_case(ymd(2025, 1, 10), ymd(2026, 5, 6));
+  for (const char* who : {"natural_person", "individual_business"}) {
+    d.subject_type = who;
+    const auto e = repair_eligibility(dd, d);
+    REQUIRE(rules(e) == std::vector<std::string>{"dandong-2019/repair.subjects"});
+    CHECK(e.refusals[0].reason.find("第二条") != std::string::npos);
+    CHECK_FALSE(e.allowed_from());
+  }
+  // The national profiles repair every subject.
+  auto n = general_case(ymd(2025, 1, 10), ymd(2026, 5, 6));
+  n.subject_type = "natural_person";
+  CHECK(repair_eligibility(profile("national-2026"), n).allowed());
+}
+
+TEST_CASE("repair: Dandong counts its 6 months from the first publication (Art. 9(1))") {
+  const auto& dd = profile("dandong-2019");
+  // Decided 2025-10-10, first published 2026-06-01: not before 2026-12-01.
+  auto d = dandong_case(ymd(2025, 10, 10), ymd(2026, 11, 30));
+  d.first_published = ymd(2026, 6, 1);
+  d.evidence.credit_report_issued = d.application_date;
+  auto e = repair_eligibility(dd, d);
+  REQUIRE(rules(e) == std::vector<std::string>{"dandong-2019/periods.penalty.general.min"});
+  CHECK(e.allowed_from() == ymd(2026, 12, 1));
+  CHECK(e.refusals[0].reason.find("first publication 2026-06-01") != std::string::npos);
+  d.evidence.credit_report_issued = d.application_date = ymd(2026, 12, 1);
+  e = repair_eligibility(dd, d);
+  CHECK(e.allowed());
+  CHECK(e.allowing_rule == "dandong-2019/periods.penalty.general.min");
+  // national-2026 counts from the decision: allowed from 2026-01-10 (3 months).
+  auto n = general_case(ymd(2025, 10, 10), ymd(2026, 1, 10));
+  n.first_published = ymd(2026, 6, 1);
+  CHECK(repair_eligibility(profile("national-2026"), n).allowed());
+}
+
+TEST_CASE("repair: Dandong Art. 7 by what the decision is, not by words in its story") {
+  const auto& dd = profile("dandong-2019");
+  struct Case {
+    const char *type, *basis, *category;
+  };
+  // Severe records (fine 120万): never repairable.
+  const Case severe[] = {
+      {"串通投标", "《中华人民共和国招标投标法》第五十三条", "art7-2-market-order"},
+      {"虚开增值税专用发票", "《中华人民共和国发票管理办法》", "art7-2-market-order"},
+      {"拖欠劳动者工资", "《劳动保障监察条例》第二十六条", "art7-2-market-order"},
+      {"恶意欠薪", "《保障农民工工资支付条例》第五十五条", "art7-2-market-order"},
+      {"非法吸收公众存款", "《防范和处置非法集资条例》第三十条", "art7-2-market-order"},
+      {"生产、销售伪劣产品", "《中华人民共和国产品质量法》第五十条", "art7-2-market-order"},
+      {"婴幼儿配方乳粉不符合食品安全标准", "《中华人民共和国食品安全法》第一百二十四条",
+       "art7-1-health-safety"},
+  };
+  for (const auto& c : severe) {
+    CAPTURE(c.type);
+    auto d = dandong_case(ymd(2024, 1, 10), ymd(2026, 5, 6));
+    d.severity = Severity::severe;
+    d.violation_type = c.type;
+    d.basis = c.basis;
+    const auto e = repair_eligibility(dd, d);
+    REQUIRE(rules(e) == std::vector<std::string>{
+                            std::string("dandong-2019/repair.non_repairable.") + c.category});
+    CHECK(e.refusals[0].reason.find("违法行为类型") != std::string::npos);  // the field
+    CHECK(e.refusals[0].reason.find("第七条") != std::string::npos);        // the article
+    CHECK_FALSE(e.allowed_from());
+  }
+  // A printing-licence revocation whose story mentions a food factory as the customer.
+  auto p = dandong_case(ymd(2024, 1, 10), ymd(2026, 5, 6));
+  p.severity = Severity::severe;
+  p.violation_type = "印刷企业未按规定承印包装装潢印刷品";
+  p.basis = "《印刷业管理条例》第三十九条";
+  CHECK(repair_eligibility(dd, p).allowed());
 }
 
 TEST_CASE("repair: deadlines in working days across holidays and make-up days") {
@@ -283,4 +380,23 @@ TEST_CASE("repair: deadlines in working days across holidays and make-up days") 
   auto late = objection_deadline(profile("national-2026"), cal, ymd(2027, 12, 30));
   CHECK(late.date == ymd(2028, 1, 4));
   CHECK_FALSE(late.years_without_data.empty());
+}
+
+TEST_CASE("repair: minor information only shared can be repaired (Order 36)") {
+  const auto& n26 = profile("national-2026");
+  auto f = general_case(ymd(2026, 4, 10), ymd(2026, 4, 20));
+  f.severity = Severity::minor;  // not published under national-2026: shared only
+  f.status = "active";
+  f.published_by_policy = false;
+  auto e = repair_eligibility(n26, f);
+  CHECK(e.allowed());  // obligations met (commitment, rectification); no minimum period
+  CHECK(e.allowing_rule == "national-2026/periods.penalty.minor.min");
+  // A record the policy publishes must be published first.
+  f.published_by_policy = true;
+  CHECK(rules(repair_eligibility(n26, f)) == std::vector<std::string>{kRuleRecordPublished});
+  // Evidence is still required.
+  f.published_by_policy = false;
+  f.evidence.present = {"commitment"};
+  CHECK(rules(repair_eligibility(n26, f)) ==
+        std::vector<std::string>{"national-2026/repair.evidence.rectification"});
 }

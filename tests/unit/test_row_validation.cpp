@@ -45,6 +45,18 @@ Fields penalty_row() {
           {"CF_SJLYDM", "11110000000013127H"}};
 }
 
+// The penalty row for a natural person with this ID number.
+Fields person_row(const std::string& id) {
+  Fields f = penalty_row();
+  f.erase("CF_XDR_SHXYM");
+  f.erase("CF_FRDB");
+  f["CF_XDR_MC"] = "张三";
+  f["CF_XDR_LB"] = "自然人";
+  f["CF_XDR_ZJLX"] = "身份证";
+  f["CF_XDR_ZJHM"] = id;
+  return f;
+}
+
 struct Checked {
   ValidatedRow row;
   const KindSpec* spec;
@@ -65,7 +77,8 @@ struct Checked {
   }
 };
 
-Checked check(const Fields& fields, Kind kind = Kind::penalty) {
+Checked check(const Fields& fields, Kind kind = Kind::penalty,
+              const PolicyProfile& profile = policy()) {
   const KindSpec& spec = io::shipped_kind_spec(kind);
   std::vector<std::string_view> raw(spec.fields.size());
   for (const auto& [code, value] : fields) {
@@ -74,7 +87,7 @@ Checked check(const Fields& fields, Kind kind = Kind::penalty) {
     raw[f] = value;
   }
   Checked c{{}, &spec};
-  RowValidator(spec, policy(), kToday).validate(raw, c.row);
+  RowValidator(spec, profile, kToday).validate(raw, c.row);
   return c;
 }
 
@@ -226,13 +239,8 @@ TEST_CASE("identifiers: USCC, allow-list, inner check, resident IDs") {
   CHECK(with({{"CF_XDR_SHXYM", ""}}).error("CF_XDR_SHXYM").find("organisation needs") !=
         std::string::npos);
 
-  Fields person = penalty_row();
-  person.erase("CF_XDR_SHXYM");
-  person.erase("CF_FRDB");
-  person["CF_XDR_MC"] = "张三";
-  person["CF_XDR_LB"] = "自然人";
+  Fields person = person_row("11010519491231002x");
   person["CF_XDR_ZJLX"] = "居民身份证";
-  person["CF_XDR_ZJHM"] = "11010519491231002x";
   Checked ok = check(person);
   REQUIRE(ok.ok());
   CHECK(ok.value("CF_XDR_ZJHM") == "11010519491231002X");
@@ -343,6 +351,7 @@ TEST_CASE("licences and dishonest-list entries") {
                 {"SX_YJ", "《市场监督管理严重违法失信名单管理办法》第九条"},
                 {"SX_CJCS", "限制参加政府采购"},
                 {"SX_YCTJ", "列入满三年可申请移出"},
+                {"SX_JJCS", "可在六十日内申请行政复议"},
                 {"SX_LRRQ", "2026-02-01"},
                 {"SX_LRJG", "北京市市场监督管理局"},
                 {"SX_LRJGDM", "11110000000013127H"},
@@ -355,4 +364,53 @@ TEST_CASE("licences and dishonest-list entries") {
   CHECK(d.row.dates.end_rule == "national-2026/periods.dishonest.no_end");
   dis["SX_JZRQ"] = "2027-01-31";
   CHECK(check(dis, Kind::dishonest).row.dates.end.iso() == "2027-01-31");
+  // Gansu (八): the listing decision states the remedies (救济措施); without them it is rejected.
+  dis.erase("SX_JJCS");
+  Checked no_remedy = check(dis, Kind::dishonest);
+  CHECK_FALSE(no_remedy.ok());
+  CHECK(no_remedy.error("SX_JJCS").find("（八）") != std::string::npos);
+}
+
+TEST_CASE("natural persons: a birth date in the future, a minor at the decision date") {
+  REQUIRE(check(person_row("110105195001010039")).ok());
+  CHECK(check(person_row("110105195001010039")).row.lenient_rule.empty());
+  // Born 2027-01-01: the check character is right, the date is not.
+  Checked future = check(person_row("110105202701010016"));
+  CHECK_FALSE(future.ok());
+  CHECK(future.error("CF_XDR_ZJHM").find("2027-01-01 is in the future") != std::string::npos);
+  // Born 2010-05-01, decided 2026-03-02: 15, flagged for lenient handling (Gansu (十六)).
+  Checked minor = check(person_row("110105201005010018"));
+  REQUIRE(minor.ok());
+  CHECK(minor.row.lenient_rule == "national-2026/lenient.under_age");
+  CHECK(minor.warning("CF_XDR_ZJHM").find("under 18") != std::string::npos);
+  CHECK(minor.warning("CF_XDR_ZJHM").find("（十六）") != std::string::npos);
+  std::string derivation;
+  append_derivation(minor.row, derivation);
+  CHECK(Json::parse(derivation)["lenient"] == "national-2026/lenient.under_age");
+  // Born 2008-01-02: 18 on 2026-01-02, an adult on 2026-03-02.
+  CHECK(check(person_row("11010520080102001X")).row.lenient_rule.empty());
+}
+
+TEST_CASE("公示截止期 shorter than the minimum period: corrected or rejected, never silent") {
+  // national-2026 corrects it to the end of the minimum period (3 months), with a warning.
+  Checked short_end = with({{"CF_GSJZQ", "2026-04-30"}});
+  REQUIRE(short_end.ok());
+  CHECK(short_end.row.dates.end.iso() == "2026-06-02");
+  CHECK(short_end.row.dates.end_rule == "national-2026/periods.explicit_end.below_minimum");
+  CHECK(short_end.warning("CF_GSJZQ").find("corrected to 2026-06-02") != std::string::npos);
+  // national-2019 and dandong-2019 reject it, naming the rule.
+  for (const char* id : {"national-2019", "dandong-2019"}) {
+    CAPTURE(id);
+    const PolicyProfile p =
+        parse_policy(read_text_file(share_path(std::string("policy/") + id + ".json")));
+    Fields f = penalty_row();
+    f["CF_GSJZQ"] = "2026-04-30";
+    Checked c = check(f, Kind::penalty, p);
+    CHECK_FALSE(c.ok());
+    CHECK(c.error("CF_GSJZQ").find(std::string(id) + "/periods.explicit_end.below_minimum") !=
+          std::string::npos);
+    f["CF_GSJZQ"] = "2026-12-31";  // after the minimum: used
+    c = check(f, Kind::penalty, p);
+    CHECK(c.ok());
+  }
 }
