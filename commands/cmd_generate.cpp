@@ -85,6 +85,12 @@ void setup_sample(CLI::App& parent) {
   app->add_option("--seed", a->options.seed, "the same seed gives the same file");
   app->add_option("--invalid", a->options.invalid, "rows with one validation problem each");
   app->add_option("--noise", a->options.noise, "rows with a value that needs cleaning");
+  app->add_option("--authorities", a->options.authorities,
+                  "N deciding authorities (the department and its districts) taking turns at "
+                  "random, each numbering its own documents, as real exports interleave them")
+      ->type_name("N");
+  app->add_flag("--shuffle", a->options.shuffle,
+                "subjects in random order instead of rising with the row");
   app->add_option("--dept", a->options.dept, "数据来源单位统一社会信用代码")->type_name("USCC");
   app->add_option("--dept-name", a->options.dept_name, "数据来源单位");
   app->add_option("--decided-from", a->from, "first decision date")->type_name("DATE");

@@ -159,6 +159,18 @@ class RowMaker {
   }
   std::string person() { return std::string(pick(kSurnames)) + pick(kGiven); }
   uint64_t serial() const { return o_.seed * 100'000'000ULL + row_; }
+  // The subject's number: the row's, or the row's scattered over 10^8 by a multiplication that
+  // is a bijection there (the factor is prime to 10^8), so codes come in no order and each
+  // subject still has one name.
+  uint64_t subject_serial() const {
+    if (!o_.shuffle) return serial();
+    return o_.seed * 100'000'000ULL + (row_ * 2'654'435'761ULL) % 100'000'000ULL;
+  }
+  // The document's number: the row's, or the next of its authority's own sequence.
+  uint64_t document_serial() {
+    if (o_.authorities == 0) return serial();
+    return ++documents_by_authority_[authority_];
+  }
 
   void subject(uint64_t i) {
     uint64_t r = rand(100);
@@ -170,7 +182,7 @@ class RowMaker {
       set(Role::subject_name, name_);
       set(Role::subject_type, "自然人");
       set(Role::id_type, "身份证");
-      set(Role::id_number, domain::make_resident_id(mix(serial()) % 200'000'000));
+      set(Role::id_number, domain::make_resident_id(mix(subject_serial()) % 200'000'000));
       return;
     }
     natural_ = false;
@@ -180,13 +192,16 @@ class RowMaker {
                        : fmt::format("北京{}{}有限公司", pick(kBrands), pick(kTrades));
     set(Role::subject_name, name_);
     set(Role::subject_type, individual ? "个体工商户" : "法人及非法人组织");
-    set(Role::uscc, domain::make_uscc(serial(), individual ? "92" : "91"));
+    set(Role::uscc, domain::make_uscc(subject_serial(), individual ? "92" : "91"));
     set(Role::legal_rep, person());
   }
 
   void authority_and_dept() {
     // The department itself or one of its district bureaus decides; the department reports.
-    authority_ = rand(4) == 0 ? kDistricts.size() : district_;
+    if (o_.authorities > 0)  // index kDistricts.size() is the department itself
+      authority_ = (kDistricts.size() + rand(o_.authorities)) % (kDistricts.size() + 1);
+    else
+      authority_ = rand(4) == 0 ? kDistricts.size() : district_;
     if (authority_ == kDistricts.size()) {
       set(Role::authority, o_.dept_name);
       set(Role::authority_uscc, o_.dept);
@@ -217,7 +232,7 @@ class RowMaker {
   void penalty() {
     const Violation& v = pick(kViolations);
     set(Role::document_number,
-        fmt::format("{}市监罚〔{}〕{}号", abbr(), decided_.year(), serial()));
+        fmt::format("{}市监罚〔{}〕{}号", abbr(), decided_.year(), document_serial()));
     set(Role::violation_type, v.type);
     set(Role::facts, fmt::format("经查，当事人于{}年{}月在北京市{}经营期间，{}。", decided_.year(),
                                  decided_.month(), kDistricts[district_], v.detail));
@@ -274,7 +289,7 @@ class RowMaker {
 
   void license() {
     set(Role::document_number,
-        fmt::format("{}市监许〔{}〕{}号", abbr(), decided_.year(), serial()));
+        fmt::format("{}市监许〔{}〕{}号", abbr(), decided_.year(), document_serial()));
     set("XK_XKWS", "食品经营许可决定书");
     set(Role::category, rand(5) == 0 ? "登记" : "普通");
     set("XK_XKZS", "食品经营许可证");
@@ -292,7 +307,7 @@ class RowMaker {
     const Violation& v = pick(kViolations);
     set(Role::category, pick(kLists));
     set(Role::document_number,
-        fmt::format("{}市监列严〔{}〕{}号", abbr(), decided_.year(), serial()));
+        fmt::format("{}市监列严〔{}〕{}号", abbr(), decided_.year(), document_serial()));
     set(Role::facts,
         fmt::format("当事人{}因{}受到较重行政处罚，{}，情节严重。", name_, v.type, v.detail));
     set(Role::basis, "《市场监督管理严重违法失信名单管理办法》第二条、第九条");
@@ -380,6 +395,7 @@ class RowMaker {
   const domain::KindSpec& spec_;
   std::vector<std::string> values_;
   uint64_t row_ = 0, salt_ = 0, district_ = 0, authority_ = 0;
+  std::array<uint64_t, kDistricts.size() + 1> documents_by_authority_{};
   uint64_t invalid_index_ = 0, noise_index_ = 0, noise_due_ = 0;
   bool natural_ = false;
   std::string name_, last_document_, last_authority_, last_authority_uscc_;
@@ -427,6 +443,9 @@ void write_sample(const SampleOptions& o, const std::function<void(std::string_v
   if (o.decided_to < o.decided_from) throw std::invalid_argument("the date range is empty");
   if (o.invalid > o.rows || o.noise > o.rows)
     throw std::invalid_argument("more invalid or noisy rows than rows");
+  if (o.authorities > kMaxSampleAuthorities)
+    throw std::invalid_argument(fmt::format(
+        "at most {} authorities (the department and its districts)", kMaxSampleAuthorities));
   const domain::KindSpec& spec = shipped_kind_spec(o.kind);
   RowMaker maker(o, spec);
   Output out(o, sink);

@@ -28,7 +28,15 @@ struct SampleOptions {
   InputFormat format = InputFormat::csv;
   Encoding encoding = Encoding::utf8;
   bool code_headers = false;  // CSV header of standard codes instead of Chinese names
+  // Key order. By default subjects' codes and document numbers rise with the row (the easiest
+  // order for every index). Real exports interleave several deciding authorities, each with its
+  // own numbering, and name subjects in no order: `authorities` (1 … kMaxSampleAuthorities; 0
+  // keeps the default mix) deciding bodies take turns at random, each numbering its own
+  // documents, and `shuffle` names subjects in random order.
+  unsigned authorities = 0;
+  bool shuffle = false;
 };
+inline constexpr unsigned kMaxSampleAuthorities = 9;  // the department and its eight districts
 
 // Writes the file through `sink` in pieces of about 1 MiB. Throws std::invalid_argument for
 // inconsistent options (an empty date range, more invalid rows than rows).

@@ -2,6 +2,8 @@
 #include <doctest/doctest.h>
 
 #include <map>
+#include <set>
+#include <stdexcept>
 
 #include "domain/row_validation.hpp"
 #include "io/encoding.hpp"
@@ -100,5 +102,66 @@ TEST_CASE("inconsistent options are refused") {
   CHECK_THROWS_AS(generate(o), std::invalid_argument);
   o.invalid = 0;
   o.decided_to = *domain::Date::from_ymd(2024, 1, 1);
+  CHECK_THROWS_AS(generate(o), std::invalid_argument);
+}
+
+TEST_CASE("realistic key order: authorities interleave, each numbering its own documents") {
+  io::SampleOptions o;
+  o.rows = 3000;
+  o.authorities = 4;
+  o.shuffle = true;
+  const std::string file = generate(o);
+  const Tally t = validate_all(file, domain::Kind::penalty);
+  CHECK(t.valid == t.rows);  // the order changes, the validity does not
+  const auto& spec = io::shipped_kind_spec(domain::Kind::penalty);
+  auto source = io::make_string_source(file, "sample");
+  io::Utf8Reader text(*source, std::nullopt);
+  auto table = io::open_table(text, std::nullopt);
+  int doc = -1, authority = -1, subject = -1;
+  for (size_t c = 0; c < table->columns().size(); ++c) {
+    const int f = spec.match_header(table->columns()[c]);
+    if (spec.fields[f].code == "CF_WSH") doc = static_cast<int>(c);
+    if (spec.fields[f].code == "CF_CFJGDM") authority = static_cast<int>(c);
+    if (spec.fields[f].code == "CF_XDR_SHXYM") subject = static_cast<int>(c);
+  }
+  REQUIRE(doc >= 0);
+  REQUIRE(authority >= 0);
+  REQUIRE(subject >= 0);
+  std::map<std::string, int> per_authority;
+  std::set<std::string> documents;
+  int falls = 0;  // subjects' codes that are smaller than the previous one
+  std::string previous_subject;
+  io::TableRow cells;
+  while (table->next(cells)) {
+    const std::string a(cells.cells[authority]);
+    ++per_authority[a];
+    // The running number of the authority's own sequence: 〔year〕N号 with N its count so far.
+    const std::string d(cells.cells[doc]);
+    const std::string n = d.substr(d.find("〕") + std::string("〕").size());
+    CHECK(n == std::to_string(per_authority[a]) + "号");
+    CHECK(documents.insert(a + d).second);
+    const std::string s(cells.cells[subject]);
+    if (!s.empty()) {
+      falls += !previous_subject.empty() && s < previous_subject;
+      previous_subject = s;
+    }
+  }
+  CHECK(per_authority.size() == 4);
+  for (const auto& [a, n] : per_authority)
+    CHECK(n > 3000 / 4 / 2);  // all take turns
+  CHECK(falls > 500);         // random order: about half of the steps go down
+}
+
+TEST_CASE("the default key order is unchanged: codes and numbers rise with the row") {
+  io::SampleOptions o;
+  o.rows = 200;
+  const std::string file = generate(o);
+  CHECK(file.find("〕1号") ==
+        std::string::npos);  // numbers are the row's serial, not per authority
+}
+
+TEST_CASE("more authorities than the department and its districts is refused") {
+  io::SampleOptions o;
+  o.authorities = io::kMaxSampleAuthorities + 1;
   CHECK_THROWS_AS(generate(o), std::invalid_argument);
 }
