@@ -11,7 +11,6 @@ namespace {
 ErrorCode category(int rc) {
   switch (rc & 0xff) {
     case SQLITE_BUSY:
-    case SQLITE_LOCKED:
     case SQLITE_CANTOPEN:
     case SQLITE_NOTADB:
     case SQLITE_CORRUPT:
@@ -30,8 +29,10 @@ ErrorCode category(int rc) {
 std::string hint_for(int rc) {
   switch (rc & 0xff) {
     case SQLITE_BUSY:
-    case SQLITE_LOCKED:
       return "another process holds the store's write lock; retry in a moment";
+    case SQLITE_LOCKED:  // no shared cache: only a statement of the same connection conflicts
+      return "a statement of this command was still reading the table; this is a bug, please "
+             "report it with the command";
     case SQLITE_CANTOPEN:
       return "check the --store path (or CREDIT_STORE) and its permissions; `credit init` creates "
              "a store";
