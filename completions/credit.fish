@@ -30,6 +30,7 @@ complete -c credit -l token -x -d 'your access token (prefer --token-file or CRE
 complete -c credit -l token-file -r -F -d 'read the token from FILE, which must be readable only by you (chmod 600)'
 complete -c credit -l cacert -r -F -d 'trust the CA certificate in this PEM FILE for an https:// store (a private CA or a self-signed server certificate); the server'\''s certificate is always verified'
 complete -c credit -l format -x -a 'table json ndjson csv markdown html' -d 'output format; json, ndjson and csv are stable interfaces; markdown and html for `credit report`'
+complete -c credit -l wait -x -d 'when another command holds the store (an import, an approval …), wait up to DURATION for it (30s, 10m, 1h; 0: fail at once), saying on a terminal who holds it; then fail with exit 8 naming the holder'
 complete -c credit -l quiet -s q -d 'print nothing but errors and requested machine output'
 complete -c credit -l verbose -s v -d 'explain what is being done on stderr'
 complete -c credit -l config -r -F -d 'read options from a TOML or INI FILE (command line wins)'

@@ -97,6 +97,7 @@ Json import_run(ActionContext& ctx) {
 
   store::Savepoint whole(db, "import_batch");  // a dry run rolls everything back
   b.id = insert_batch(db, "import", kind, b.dept, ctx.user.name, now);
+  ctx.holding_for(fmt::format("{}import batch {}", dry_run ? "dry run of " : "", b.id));
   store::Savepoint rows(db, "import_rows");  // a rejected batch keeps only its record
   NewRecordNames names(db);
   DeferredRecordIndexes indexes(db);
@@ -205,6 +206,7 @@ Json import_approve(ActionContext& ctx) {
                      "(separation of duties)",
                      ctx.user.name, b.id),
          "another reviewer of the department approves it");
+  ctx.holding_for(fmt::format("approval of {} batch {}", b.operation, b.id));
   const std::string now = format_utc(ctx.clock.now());
   const bool skip_invalid = b.skip_invalid() || ctx.flag("skip_invalid");
   if (b.operation == "import")
