@@ -80,7 +80,10 @@ struct Db::Waiter {
     }
     if (wait.waiting && now >= next_report) {
       next_report = now + seconds(1);
-      wait.waiting(waited);
+      try {  // nothing may unwind through SQLite
+        wait.waiting(waited);
+      } catch (...) {
+      }
     }
     // Short sleeps first (most holders are a command's few milliseconds), then 100 ms.
     static constexpr int kSleepMs[] = {1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50};
