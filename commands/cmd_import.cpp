@@ -86,7 +86,10 @@ class BatchView {
 
   void on_row(const Json& row) {
     const std::string type = row.value("type", "");
-    if (type == "progress") {
+    if (type == "progress" && row.contains("of_rows")) {  // an approval: rows of the batch
+      progress_.set_total(row["of_rows"].get<uint64_t>());
+      progress_.update(row["rows"].get<uint64_t>(), row["rows"].get<uint64_t>());
+    } else if (type == "progress") {
       progress_.update(row["rows"].get<uint64_t>(), row["bytes"].get<uint64_t>());
     } else if (type == "columns") {
       if (rejects_)
@@ -442,7 +445,7 @@ extern const CommandDef cmd_import{
     "without writing.\n\n"
     "With --format json the result is an object with batch, status (staged, committed or "
     "rejected), rows, accepted, rejected, inserted, updated, unchanged and more. A progress line "
-    "shows on a terminal (not with --quiet).",
+    "shows on a terminal (not with --quiet), while importing and while approving.",
     {{"credit import 2026-04-penalties.csv --kind penalty --rejects rejects.csv",
       "Stage a month's penalty decisions; rejected rows go to rejects.csv"},
      {"credit import feed.ndjson --kind license --skip-invalid --format json",

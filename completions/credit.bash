@@ -65,6 +65,7 @@ _credit() {
     *:--token-file) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     *:--cacert) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     *:--format) COMPREPLY=($(compgen -W "table json ndjson csv markdown html" -- "$cur")); return ;;
+    *:--wait) return ;;
     *:--config) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     "/init":--admin) return ;;
     "/user/add":--role) COMPREPLY=($(compgen -W "admin operator reviewer publisher auditor viewer" -- "$cur")); return ;;
@@ -176,7 +177,7 @@ _credit() {
     "/serve":--threads) return ;;
   esac
   case "$path" in
-    "") subs="init migrate user whoami policy import record query repair objection publish purge-expired report calendar audit serve"; opts="--store --token --token-file --cacert --format -o --quiet -q --verbose -v --config --version" ;;
+    "") subs="init migrate user whoami policy import record query repair objection publish purge-expired report calendar audit serve"; opts="--store --token --token-file --cacert --format --wait --quiet -q --verbose -v --config --version" ;;
     "/init") subs=""; opts="--admin" ;;
     "/migrate") subs=""; opts="--dry-run" ;;
     "/user") subs="add list disable enable token"; opts="" ;;
@@ -230,7 +231,7 @@ _credit() {
     "/audit/key") subs=""; opts="--out" ;;
     "/serve") subs=""; opts="--listen --cert --key --threads" ;;
   esac
-  local globals="--store --token --token-file --cacert --format -o --quiet -q --verbose -v --config --version"
+  local globals="--store --token --token-file --cacert --format --wait --quiet -q --verbose -v --config --version"
   if [[ "$cur" == -* ]]; then
     COMPREPLY=($(compgen -W "$opts $globals" -- "$cur"))
   elif [[ -n "$subs" ]]; then

@@ -59,6 +59,14 @@ void add_global_options(CLI::App& app, GlobalOptions& opts) {
       ->type_name("table|json|ndjson|csv|markdown|html")
       ->default_str("table")
       ->group(group);
+  app.add_option("--wait", opts.wait,
+                 "when another command holds the store (an import, an approval …), wait up to "
+                 "DURATION for it (30s, 10m, 1h; 0: fail at once), saying on a terminal who holds "
+                 "it; then fail with exit 8 naming the holder")
+      ->envname("CREDIT_WAIT")
+      ->type_name("DURATION")
+      ->default_str("10m")
+      ->group(group);
   app.add_flag("-q,--quiet", opts.quiet, "print nothing but errors and requested machine output")
       ->group(group);
   app.add_flag("-v,--verbose", opts.verbose, "explain what is being done on stderr")->group(group);
@@ -101,7 +109,7 @@ namespace {
 // option's value. nullptr when there is none or --help-all asks for every command.
 const CommandDef* invoked_command(int argc, char** argv) {
   static const std::set<std::string_view> valued = {
-      "--store", "--token", "--token-file", "--cacert", "--format", "-o", "--config"};
+      "--store", "--token", "--token-file", "--cacert", "--format", "-o", "--config", "--wait"};
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
     if (arg == "--help-all") return nullptr;

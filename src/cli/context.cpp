@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "io/progress.hpp"
 #include "util/error.hpp"
 
 namespace credit::cli {
@@ -34,7 +35,16 @@ const Clock& Context::clock() {
 
 service::Client& Context::client() {
   if (!client_) {
-    client_ = service::make_client(options.store, clock(), options.cacert);
+    service::WaitOptions wait;
+    auto limit = parse_duration(options.wait);
+    if (!limit)
+      throw Error(ErrorCode::usage, fmt::format("--wait '{}' is not a duration", options.wait),
+                  "write e.g. 30s, 10m or 1h; 0 fails at once when the store is busy");
+    wait.limit = *limit;
+    // On a terminal only: a script learns who held the store from the error, if it gives up.
+    if (io::progress_wanted(stderr, options.quiet))
+      wait.notice = [](const std::string& message) { fmt::print(stderr, "{}\n", message); };
+    client_ = service::make_client(options.store, clock(), options.cacert, std::move(wait));
     out().info(fmt::format("store: {}", options.store));
   }
   return *client_;

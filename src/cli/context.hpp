@@ -19,6 +19,7 @@ struct GlobalOptions {
   std::string token_file;  // --token-file, CREDIT_TOKEN_FILE
   std::string cacert;      // --cacert, CREDIT_CACERT: the CA of a remote store's certificate
   std::string format = "table";
+  std::string wait = "10m";  // --wait, CREDIT_WAIT: for another command's write lock
   bool quiet = false;
   bool verbose = false;
 };

@@ -228,6 +228,9 @@ The access token, as for \fB\-\-token\fR.
 .B CREDIT_TOKEN_FILE
 A file holding the access token, as for \fB\-\-token\-file\fR.
 .TP
+.B CREDIT_WAIT
+How long a command waits for another command's hold on the store, as for \fB\-\-wait\fR.
+.TP
 .B CREDIT_NOW
 Simulated current time, an ISO 8601 timestamp (\fB2026\-05\-01T09:00:00+08:00\fR, or a date). Every date rule uses it; audit entries record both the real and the simulated time. For tests and back\-dated reports.
 .TP
@@ -250,7 +253,7 @@ Precedence: command line, then the \fB\-\-config\fR files (the last first), then
 The system configuration: TOML, keys are the long option names without dashes, a \fB[section]\fR holds one command's options (\fB[import]\fR). Read first, then \fI~/.config/credit/credit.toml\fR, then each \fB\-\-config\fR file. An unknown key or section is an error naming the closest valid one.
 .TP
 .I store.db
-The SQLite store (with \fIstore.db\-wal\fR and \fIstore.db\-shm\fR beside it while in use). Back it up with \fBsqlite3 store.db ".backup copy.db"\fR.
+The SQLite store (with \fIstore.db\-wal\fR and \fIstore.db\-shm\fR beside it while in use, and \fIstore.db\-holder\fR naming the command that holds it for writing, for those waiting). Back it up with \fBsqlite3 store.db ".backup copy.db"\fR.
 .TP
 .I share/credit/migrations/
 The schema migrations, applied by \fBcredit init\fR and \fBcredit migrate\fR.

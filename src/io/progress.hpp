@@ -12,7 +12,9 @@ class ProgressBar {
   // total_bytes 0: unknown (stdin), no percentage or ETA.
   ProgressBar(std::FILE* out, uint64_t total_bytes, bool enabled);
   ~ProgressBar() { finish(); }
-  void update(uint64_t rows, uint64_t bytes);
+  // `done` counts toward the total (bytes of the input, or rows of a staged batch).
+  void update(uint64_t rows, uint64_t done);
+  void set_total(uint64_t total) { total_ = total; }
   void finish();  // clears the line
 
  private:

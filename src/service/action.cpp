@@ -9,6 +9,10 @@
 
 namespace credit::service {
 
+void ActionContext::holding_for(const std::string& what) {
+  if (held) held->doing(what);
+}
+
 store::Db& ActionContext::db() {
   return store.db();
 }

@@ -14,6 +14,7 @@
 namespace credit::store {
 class Store;
 class Db;
+class HeldLock;
 }  // namespace credit::store
 
 namespace credit::service {
@@ -58,6 +59,10 @@ class ActionContext {
   // Emits a result row to the call's sink, or collects it into `collected`.
   void emit_row(Json row);
   Json collected = Json::array();
+  // Tells writers waiting for the store what this call holds it for ("import batch 12"; by
+  // default the action's name). Access::write only.
+  void holding_for(const std::string& what);
+  store::HeldLock* held = nullptr;
   // Access::audit_first: the sequence number of the call's own audit entry, committed already.
   int64_t entry_seq = 0;
 };

@@ -102,6 +102,12 @@ void clear_staged_rows(store::Db& db, int64_t batch_id) {
   s.bind(1, batch_id).run();
 }
 
+int64_t staged_row_count(store::Db& db, int64_t batch_id) {
+  auto s = db.prepare("SELECT count(*) FROM staged_rows WHERE batch_id = ?");
+  s.bind(1, batch_id).step();
+  return s.column_int64(0);
+}
+
 int64_t reject_count(store::Db& db, int64_t batch_id) {
   auto s = db.prepare("SELECT count(*) FROM import_rejects WHERE batch_id = ?");
   s.bind(1, batch_id).step();

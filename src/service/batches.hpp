@@ -39,6 +39,9 @@ void finish_batch(store::Db& db, const Batch& batch);
 // Forgets a batch's staged rows (after approval, rejection or a direct commit).
 void clear_staged_rows(store::Db& db, int64_t batch_id);
 
+// Number of rows a batch has staged.
+int64_t staged_row_count(store::Db& db, int64_t batch_id);
+
 // Number of rejects already kept for a batch (to number new ones after them).
 int64_t reject_count(store::Db& db, int64_t batch_id);
 

@@ -8,10 +8,19 @@
 #endif
 
 #include <algorithm>
+#include <cstdlib>
 
 #include "store/store.hpp"
 
 namespace credit::service {
+
+int64_t DeferredRecordIndexes::configured_records() {
+  const char* env = std::getenv("CREDIT_BULK_INDEX_ROWS");
+  if (env == nullptr || *env == '\0') return kCachedRecords;
+  char* end = nullptr;
+  const long long rows = std::strtoll(env, &end, 10);
+  return *end == '\0' && rows > 0 ? rows : kCachedRecords;
+}
 
 DeferredRecordIndexes::DeferredRecordIndexes(store::Db& db, int64_t cached_records) : db_(db) {
   // max(id) is as good as count(*) here and reads one page.

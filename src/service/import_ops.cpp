@@ -97,6 +97,7 @@ Json import_run(ActionContext& ctx) {
 
   store::Savepoint whole(db, "import_batch");  // a dry run rolls everything back
   b.id = insert_batch(db, "import", kind, b.dept, ctx.user.name, now);
+  ctx.holding_for(fmt::format("{}import batch {}", dry_run ? "dry run of " : "", b.id));
   store::Savepoint rows(db, "import_rows");  // a rejected batch keeps only its record
   NewRecordNames names(db);
   DeferredRecordIndexes indexes(db);
@@ -167,10 +168,16 @@ void approve_import(ActionContext& ctx, Batch& b, bool skip_invalid, const std::
                {{"type", "columns"}, {"file", "batch"}, {"columns", codes}, {"encoding", "utf-8"}});
   };
   NewRecordNames names(ctx.db());
+  // The rows staged as new are (nearly all) the approval's inserts; the indexes, if deferred, go
+  // before the staged rows are read (deferred_indexes.hpp).
   DeferredRecordIndexes indexes(ctx.db());
-  applier.deferred_indexes = &indexes;
-  for_each_staged_row(ctx.db(), b.id, spec,
-                      [&](const StagedRow& staged) { applier.apply(staged.raw, staged.origin); });
+  indexes.expect_inserts(b.counts.inserted);
+  const int64_t staged = staged_row_count(ctx.db(), b.id);
+  for_each_staged_row(ctx.db(), b.id, spec, [&](const StagedRow& row) {
+    applier.apply(row.raw, row.origin);
+    if (const int64_t done = applier.counts().rows; done % FileImport::kProgressEvery == 0)
+      report_row(ctx, {{"type", "progress"}, {"rows", done}, {"of_rows", staged}});
+  });
   names.finish();
   indexes.rebuild();
   const BatchCounts& c = applier.counts();
@@ -199,6 +206,7 @@ Json import_approve(ActionContext& ctx) {
                      "(separation of duties)",
                      ctx.user.name, b.id),
          "another reviewer of the department approves it");
+  ctx.holding_for(fmt::format("approval of {} batch {}", b.operation, b.id));
   const std::string now = format_utc(ctx.clock.now());
   const bool skip_invalid = b.skip_invalid() || ctx.flag("skip_invalid");
   if (b.operation == "import")
@@ -260,9 +268,7 @@ Json import_show(ActionContext& ctx) {
   Batch b = load_batch(ctx.db(), id);
   ctx.require_department(b.dept, fmt::format("batch {}", id));
   Json result = b.to_json();
-  auto staged = ctx.db().prepare("SELECT count(*) FROM staged_rows WHERE batch_id = ?");
-  staged.bind(1, id).step();
-  result["staged_rows"] = staged.column_int64(0);
+  result["staged_rows"] = staged_row_count(ctx.db(), id);
   auto s = ctx.db().prepare(
       "SELECT file, line, col, field, value, reason FROM import_rejects WHERE batch_id = ? "
       "ORDER BY seq LIMIT ?");

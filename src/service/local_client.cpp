@@ -14,13 +14,15 @@ namespace {
 
 class LocalClient : public Client {
  public:
-  LocalClient(std::string path, Clock clock) : path_(std::move(path)), clock_(std::move(clock)) {}
+  LocalClient(std::string path, Clock clock, WaitOptions wait)
+      : path_(std::move(path)), clock_(std::move(clock)), wait_(std::move(wait)) {}
 
   Json call(Call& call) override {
     if (call.action == "store.init") return init(call);
     // Only an explicit migration may open a store of an older schema.
     auto store = call.action == "store.migrate" ? store::Store::open_any_version(path_)
                                                 : store::Store::open(path_);
+    store->wait_for_writers(wait_.limit, notice());
     Service service(*store, clock_);
     return service.call(call);
   }
@@ -41,21 +43,35 @@ class LocalClient : public Client {
     }
   }
 
+  // Says who holds the store when that changes (not every second: a terminal line each time).
+  store::Store::WaitNotice notice() {
+    if (!wait_.notice) return {};
+    return [this, last = std::string()](const std::optional<store::LockHolder>& holder,
+                                        std::chrono::milliseconds) mutable {
+      std::string who = holder ? holder->describe() : "another command";
+      if (who == last) return;
+      last = who;
+      wait_.notice(fmt::format("waiting for {} (up to {}; --wait sets how long)", who,
+                               store::format_wait(wait_.limit)));
+    };
+  }
+
   std::string path_;
   Clock clock_;
+  WaitOptions wait_;
 };
 
 }  // namespace
 
 std::unique_ptr<Client> make_client(const std::string& location, const Clock& clock,
-                                    const std::string& cacert) {
+                                    const std::string& cacert, WaitOptions wait) {
   if (location.empty())
     fail(ErrorCode::usage, "no store given",
          "pass --store PATH (or https://host:port for a `credit serve` server), or set "
          "CREDIT_STORE");
   if (location.rfind("https://", 0) == 0 || location.rfind("http://", 0) == 0)
     return net::make_remote_client(location, {cacert});
-  return std::make_unique<LocalClient>(location, clock);
+  return std::make_unique<LocalClient>(location, clock, std::move(wait));
 }
 
 }  // namespace credit::service

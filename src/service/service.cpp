@@ -3,12 +3,16 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <set>
 
 #include "domain/roles.hpp"
 #include "domain/text_clean.hpp"
 #include "service/tokens.hpp"
 #include "store/audit_chain.hpp"
+#include "store/lock_holder.hpp"
 #include "store/store.hpp"
 #include "util/crypto.hpp"
 #include "util/error.hpp"
@@ -50,6 +54,12 @@ Error permission_error(const Principal& who, const ActionDef& def) {
                   "'{}' does not have",
                   def.name, def.right, who.role, who.name),
       fmt::format("ask an administrator; roles with '{}': {}", def.right, fmt::join(roles, ", ")));
+}
+// Names a write call for the writers waiting for it: "user add by admin (process 4711) …".
+store::LockHolder holder(const Principal& who, const ActionDef& def, TimePoint now) {
+  std::string what = def.name;
+  std::replace(what.begin(), what.end(), '.', ' ');
+  return {static_cast<int64_t>(::getpid()), who.name, what, format_china(now)};
 }
 }  // namespace
 
@@ -102,9 +112,17 @@ void Service::record_refusal(const Principal& who, const Call& call, const Audit
   try {
     AuditNote copy = note;
     if (copy.params.empty()) copy.params = sanitise_audit_params(call.params, hmac_key(store_));
-    store::Transaction tx(store_.db(), store::Transaction::Kind::immediate);
-    append_entry(who, call.action, copy, outcome, reason);
-    tx.commit();
+    // A call that gave up waiting for the store does not wait a second time to say so.
+    auto& db = store_.db();
+    const auto wait = db.lock_wait_limit();
+    if (db.gave_up_waiting()) db.set_lock_wait_limit(std::chrono::milliseconds(0));
+    try {
+      store::Transaction tx(db, store::Transaction::Kind::immediate);
+      append_entry(who, call.action, copy, outcome, reason);
+      tx.commit();
+    } catch (const std::exception&) {
+    }
+    db.set_lock_wait_limit(wait);
   } catch (const std::exception&) {
   }
 }
@@ -141,10 +159,13 @@ Json Service::run_action(const ActionDef& def, ActionContext& ctx, const Princip
   switch (def.access) {
     case Access::write: {
       Transaction tx(db, Transaction::Kind::immediate);
+      store::HeldLock held(store_.holder_file(), holder(who, def, clock_.real_now()));
+      ctx.held = &held;
       Json result = def.run(ctx);
       append_entry(who, def.name, ctx.audit, "ok", ctx.audit.reason);
+      ctx.held = nullptr;
       tx.commit();
-      return result;
+      return result;  // `held` is released after the commit and its checkpoint
     }
     case Access::read: {
       Json result;

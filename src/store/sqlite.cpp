@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
+#include <algorithm>
+
 #include "util/error.hpp"
 
 namespace credit::store {
@@ -11,7 +13,6 @@ namespace {
 ErrorCode category(int rc) {
   switch (rc & 0xff) {
     case SQLITE_BUSY:
-    case SQLITE_LOCKED:
     case SQLITE_CANTOPEN:
     case SQLITE_NOTADB:
     case SQLITE_CORRUPT:
@@ -30,8 +31,10 @@ ErrorCode category(int rc) {
 std::string hint_for(int rc) {
   switch (rc & 0xff) {
     case SQLITE_BUSY:
-    case SQLITE_LOCKED:
       return "another process holds the store's write lock; retry in a moment";
+    case SQLITE_LOCKED:  // no shared cache: only a statement of the same connection conflicts
+      return "a statement of this command was still reading the table; this is a bug, please "
+             "report it with the command";
     case SQLITE_CANTOPEN:
       return "check the --store path (or CREDIT_STORE) and its permissions; `credit init` creates "
              "a store";
@@ -48,16 +51,57 @@ std::string hint_for(int rc) {
   }
 }
 
-constexpr int kBusyTimeoutMs = 10000;
 constexpr int kWalTruncateFrames = 128;  // 512 KiB of 4 KiB pages: a command writes about ten
+}  // namespace
 
+struct Db::Waiter {
+  using Clock = std::chrono::steady_clock;
+  LockWait wait;
+  Clock::time_point since, next_report;
+  bool never = false;  // during a checkpoint: give up at once
+  bool gave_up = false;
+  std::chrono::milliseconds waited{0};
+
+  // SQLite's busy handler: true (1) to retry.
+  static int handle(void* self, int count) { return static_cast<Waiter*>(self)->retry(count); }
+
+  int retry(int count) {
+    using namespace std::chrono;
+    const auto now = Clock::now();
+    if (count == 0) {
+      since = now;
+      next_report = now + seconds(1);
+      gave_up = false;
+    }
+    waited = duration_cast<milliseconds>(now - since);
+    if (never || waited >= wait.limit) {
+      gave_up = !never;
+      return 0;
+    }
+    if (wait.waiting && now >= next_report) {
+      next_report = now + seconds(1);
+      try {  // nothing may unwind through SQLite
+        wait.waiting(waited);
+      } catch (...) {
+      }
+    }
+    // Short sleeps first (most holders are a command's few milliseconds), then 100 ms.
+    static constexpr int kSleepMs[] = {1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50};
+    const int ms = count < 11 ? kSleepMs[count] : 100;
+    sqlite3_sleep(static_cast<int>(std::min<int64_t>(ms, (wait.limit - waited).count() + 1)));
+    return 1;
+  }
+};
+
+namespace {
 // After a commit: checkpoint and truncate a long WAL, unless another connection is reading (then
 // a later commit does it), never waiting for one.
-int truncate_long_wal(void*, sqlite3* db, const char* schema, int frames) {
+int truncate_long_wal(void* waiter, sqlite3* db, const char* schema, int frames) {
   if (frames < kWalTruncateFrames) return SQLITE_OK;
-  sqlite3_busy_timeout(db, 0);
+  auto* w = static_cast<Db::Waiter*>(waiter);
+  w->never = true;
   sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
-  sqlite3_busy_timeout(db, kBusyTimeoutMs);
+  w->never = false;
   return SQLITE_OK;
 }
 }  // namespace
@@ -79,7 +123,8 @@ Db::Db(const std::string& path, Mode mode) : path_(path) {
                 hint_for(rc));
   }
   sqlite3_extended_result_codes(db_, 1);
-  sqlite3_busy_timeout(db_, kBusyTimeoutMs);
+  waiter_ = std::make_unique<Waiter>();
+  sqlite3_busy_handler(db_, Waiter::handle, waiter_.get());
   if (mode != Mode::read_only) {
     // Short commands open and close the store many times a minute. Keeping the WAL and its index
     // between them and leaving checkpoints to SQLite's automatic ones (every ~1000 pages) saves
@@ -92,7 +137,7 @@ Db::Db(const std::string& path, Mode mode) : path_(path) {
     // restart a WAL another process wrote (the rebuilt index forgets what was checkpointed): the
     // WAL grew without end and each command paid for all of it. So the WAL is truncated once it
     // holds a few commands' worth of frames.
-    sqlite3_wal_hook(db_, truncate_long_wal, nullptr);
+    sqlite3_wal_hook(db_, truncate_long_wal, waiter_.get());
   }
 }
 
@@ -100,9 +145,16 @@ Db::~Db() {
   sqlite3_close_v2(db_);
 }
 
+void Db::throw_error(int rc, const std::string& message) const {
+  if ((rc & 0xff) == SQLITE_BUSY && waiter_ && waiter_->gave_up && waiter_->wait.gave_up)
+    throw Error(ErrorCode::store_unavailable, waiter_->wait.gave_up(waiter_->waited),
+                "try again later, or give --wait DURATION to wait longer");
+  throw Error(category(rc), message, hint_for(rc));
+}
+
 void Db::raise(int rc, std::string_view context) const {
   std::string msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
-  throw Error(category(rc), fmt::format("store error while {}: {}", context, msg), hint_for(rc));
+  throw_error(rc, fmt::format("store error while {}: {}", context, msg));
 }
 
 void Db::exec(std::string_view sql) {
@@ -112,8 +164,21 @@ void Db::exec(std::string_view sql) {
   if (rc != SQLITE_OK) {
     std::string msg = err ? err : sqlite3_errstr(rc);
     sqlite3_free(err);
-    throw Error(category(rc), fmt::format("store error: {}", msg), hint_for(rc));
+    throw_error(rc, fmt::format("store error: {}", msg));
   }
+}
+
+void Db::set_lock_wait(LockWait wait) {
+  waiter_->wait = std::move(wait);
+}
+std::chrono::milliseconds Db::lock_wait_limit() const {
+  return waiter_->wait.limit;
+}
+void Db::set_lock_wait_limit(std::chrono::milliseconds limit) {
+  waiter_->wait.limit = limit;
+}
+bool Db::gave_up_waiting() const {
+  return waiter_->gave_up;
 }
 
 int64_t Db::last_insert_rowid() const {

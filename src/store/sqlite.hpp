@@ -2,7 +2,10 @@
 // A thin RAII layer over the SQLite C API: connections, prepared statements, transactions.
 // SQLite errors become credit::Error with a category (busy → store_unavailable, constraint →
 // conflict).
+#include <chrono>
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -64,6 +67,15 @@ class Stmt {
   sqlite3_stmt* stmt_;
 };
 
+// How a connection waits for another connection's write lock. SQLite keeps no queue: a waiter
+// polls, at most every 100 ms. `waiting` is called about once a second while it waits; `gave_up`
+// words the error once `limit` has passed (default: SQLite's message).
+struct LockWait {
+  std::chrono::milliseconds limit{600000};
+  std::function<void(std::chrono::milliseconds waited)> waiting;
+  std::function<std::string(std::chrono::milliseconds waited)> gave_up;
+};
+
 class Db {
  public:
   enum class Mode { read_write, read_write_create, read_only };
@@ -83,9 +95,20 @@ class Db {
   // Throws credit::Error for an SQLite result code, with context.
   [[noreturn]] void raise(int rc, std::string_view context) const;
 
+  void set_lock_wait(LockWait wait);
+  std::chrono::milliseconds lock_wait_limit() const;
+  void set_lock_wait_limit(std::chrono::milliseconds limit);
+  // Whether the last wait for the write lock ran out (the call failed busy).
+  bool gave_up_waiting() const;
+
+  struct Waiter;  // the busy handler's state (sqlite.cpp)
+
  private:
+  [[noreturn]] void throw_error(int rc, const std::string& message) const;
+
   sqlite3* db_ = nullptr;
   std::string path_;
+  std::unique_ptr<Waiter> waiter_;
 };
 
 // BEGIN IMMEDIATE (takes the write lock at once: writers serialise, no upgrade deadlocks) or

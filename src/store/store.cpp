@@ -22,8 +22,24 @@ void require_existing(const std::string& path) {
 }
 }  // namespace
 
-Store::Store(const std::string& path, Db::Mode mode) : db_(path, mode) {
+Store::Store(const std::string& path, Db::Mode mode) : db_(path, mode), holder_file_(path) {
   configure_connection();
+  wait_for_writers(kDefaultWait);
+}
+
+void Store::wait_for_writers(std::chrono::milliseconds limit, WaitNotice notice) {
+  LockWait wait;
+  wait.limit = limit;
+  if (notice)
+    wait.waiting = [this, notice](std::chrono::milliseconds waited) {
+      notice(holder_file_.read(), waited);
+    };
+  wait.gave_up = [this](std::chrono::milliseconds waited) {
+    auto holder = holder_file_.read();
+    return fmt::format("the store is busy: {} holds its write lock; gave up after waiting {}",
+                       holder ? holder->describe() : "another command", format_wait(waited));
+  };
+  db_.set_lock_wait(std::move(wait));
 }
 
 void Store::configure_connection() {

@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <cstdint>
 #include <cstdlib>
+#include <utility>
 
 #include "util/error.hpp"
 
@@ -96,6 +98,18 @@ std::string format_utc(TimePoint t) {
   return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}+00:00", int(ymd.year()),
                      unsigned(ymd.month()), unsigned(ymd.day()), tod.hours().count(),
                      tod.minutes().count(), tod.seconds().count(), tod.subseconds().count());
+}
+
+std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
+  int64_t n = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc() || n < 0 || end == text.data()) return std::nullopt;
+  const std::string_view unit(end, static_cast<size_t>(text.data() + text.size() - end));
+  static constexpr std::pair<std::string_view, int64_t> kUnits[] = {
+      {"", 1000}, {"ms", 1}, {"s", 1000}, {"m", 60000}, {"min", 60000}, {"h", 3600000}};
+  for (auto [name, ms] : kUnits)
+    if (unit == name && n <= INT64_MAX / ms) return std::chrono::milliseconds(n * ms);
+  return std::nullopt;
 }
 
 std::string format_china(TimePoint t) {

@@ -21,6 +21,9 @@ std::optional<TimePoint> parse_timestamp(std::string_view text);
 std::string format_utc(TimePoint t);
 // "2026-05-01T09:30:00+08:00"
 std::string format_china(TimePoint t);
+// A duration as people write it: "0", "90s", "10m", "2h", "500ms"; a bare number is seconds.
+std::optional<std::chrono::milliseconds> parse_duration(std::string_view text);
+
 // Days since 1970-01-01 of the China calendar date at instant t.
 int32_t china_day_number(TimePoint t);
 

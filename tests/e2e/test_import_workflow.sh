@@ -165,6 +165,19 @@ expect_rc 5 "an auditor may not read records"
 run credit record show 99999
 expect_rc 6 "no such record"
 
+# --- an approval large enough to build the indexes at its end (threshold lowered to 10 rows) ---
+sample --rows 60 --seed 41 >bulk.csv
+run credit import bulk.csv --kind penalty --format json
+BULK=$(json_get .batch <<<"$OUT")
+BEFORE=$(records)
+INDEXES=$(sqlite3 s.db "select group_concat(sql, ';') from (select sql from sqlite_schema where tbl_name = 'records' and type = 'index' order by name)")
+CREDIT_BULK_INDEX_ROWS=10 run credit import approve $BULK --token-file rev.token
+expect_rc 0 "a bulk approval commits (it used to fail: database table is locked)"
+expect_eq "$(records)" "$((BEFORE + 60))" "the 60 rows committed"
+expect_eq "$(sqlite3 s.db "select group_concat(sql, ';') from (select sql from sqlite_schema where tbl_name = 'records' and type = 'index' order by name)")" \
+  "$INDEXES" "the indexes are built again"
+expect_eq "$(sqlite3 s.db "pragma integrity_check")" "ok" "integrity after a bulk approval"
+
 # --- the audit log: one entry per batch, every refusal, nothing personal in clear ---
 expect_eq "$(sqlite3 s.db "select count(*) from audit_log where action = 'import.run' and outcome = 'ok'")" \
   "$(sqlite3 s.db "select count(*) from import_batches where operation = 'import'")" "one audit entry per import batch"

@@ -3,6 +3,8 @@
 // rejection, dry runs, amendments and revocations, masking in record.show.
 #include <doctest/doctest.h>
 
+#include <cstdlib>
+
 #include "io/sample_data.hpp"
 #include "service/deferred_indexes.hpp"
 #include "store/sqlite.hpp"
@@ -379,4 +381,54 @@ TEST_CASE("a bulk load drops the records' secondary indexes and builds them agai
   }
   CHECK(schema() == before);
   CHECK(h.count("SELECT count(*) FROM pragma_integrity_check WHERE integrity_check != 'ok'") == 0);
+}
+
+TEST_CASE("an approval large enough to defer the indexes commits (regression: table is locked)") {
+  // With the threshold lowered to 5 rows, approving 40 staged rows defers the indexes; they used
+  // to be dropped while the staged rows were still being read, which SQLite refuses.
+  struct LowThreshold {
+    LowThreshold() { ::setenv("CREDIT_BULK_INDEX_ROWS", "5", 1); }
+    ~LowThreshold() { ::unsetenv("CREDIT_BULK_INDEX_ROWS"); }
+  } low;
+  Harness h;
+  const std::string indexes =
+      "SELECT group_concat(sql, ';') FROM (SELECT sql FROM sqlite_schema WHERE type = 'index' "
+      "AND tbl_name = 'records' AND sql IS NOT NULL ORDER BY name)";
+  auto schema = [&] {
+    auto s = h.ts.store->db().prepare(indexes);
+    s.step();
+    return s.column_text(0);
+  };
+  const std::string before = schema();
+  const int64_t batch = h.import(sample_csv(40), h.op)["batch"];
+  Json a;
+  CHECK_NOTHROW(a = h.call("import.approve", {{"batch", batch}}, h.rev));
+  CHECK(a["status"] == "committed");
+  CHECK(a["inserted"] == 40);
+  CHECK(h.count("SELECT count(*) FROM records WHERE status = 'active'") == 40);
+  CHECK(schema() == before);
+  CHECK(h.count("SELECT count(*) FROM pragma_integrity_check WHERE integrity_check != 'ok'") == 0);
+  // The indexes answer again: every record is found through the USCC index.
+  CHECK(h.count("SELECT count(*) FROM records INDEXED BY records_dept WHERE source_dept_uscc = '" +
+                kDept + "'") == 40);
+}
+
+TEST_CASE("expect_inserts drops the indexes up front only when the batch reaches the threshold") {
+  Harness h;
+  auto& db = h.ts.store->db();
+  const std::string count_indexes =
+      "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'records' AND sql "
+      "IS NOT NULL";
+  const int64_t all = h.count(count_indexes);
+  store::Transaction tx(db, store::Transaction::Kind::immediate);
+  service::DeferredRecordIndexes small(db, 50);  // empty store: the threshold is 50
+  small.expect_inserts(49);
+  CHECK_FALSE(small.deferred());
+  CHECK(h.count(count_indexes) == all);
+  service::DeferredRecordIndexes large(db, 50);
+  large.expect_inserts(50);
+  CHECK(large.deferred());
+  CHECK(h.count(count_indexes) == 0);
+  large.rebuild();
+  CHECK(h.count(count_indexes) == all);
 }

@@ -1,9 +1,16 @@
 #include <doctest/doctest.h>
+#include <fmt/format.h>
+#include <unistd.h>
 
+#include <chrono>
+#include <filesystem>
+
+#include "store/lock_holder.hpp"
 #include "store/migrations.hpp"
 #include "store/sqlite.hpp"
 #include "store/store.hpp"
 #include "support.hpp"
+#include "util/clock.hpp"
 #include "util/error.hpp"
 
 using namespace credit;
@@ -64,4 +71,73 @@ TEST_CASE("a file that is not a store is refused") {
     fclose(f);
   }
   CHECK(code_of([&] { store::Store::open(path); }) == ErrorCode::store_unavailable);
+}
+
+TEST_CASE("a writer that finds the store busy waits up to its limit, then names the holder") {
+  test::TempDir dir;
+  const std::string path = dir.file("s.db");
+  auto holder = store::Store::create(path);
+  auto waiter = store::Store::open(path);
+  store::Transaction held(holder->db(), store::Transaction::Kind::immediate);
+  store::HeldLock claim(holder->holder_file(), {static_cast<int64_t>(::getpid()), "li.na",
+                                                "import batch 12", "2026-05-06T14:02:11+08:00"});
+  std::vector<std::string> notices;
+  waiter->wait_for_writers(std::chrono::milliseconds(1300),
+                           [&](const std::optional<store::LockHolder>& h, auto) {
+                             notices.push_back(h ? h->describe() : "?");
+                           });
+  const auto start = std::chrono::steady_clock::now();
+  std::string message;
+  try {
+    store::Transaction tx(waiter->db(), store::Transaction::Kind::immediate);
+    FAIL("the write lock was free");
+  } catch (const Error& e) {
+    CHECK(e.code() == ErrorCode::store_unavailable);
+    message = e.what();
+  }
+  const auto waited = std::chrono::steady_clock::now() - start;
+  CHECK(waited >= std::chrono::milliseconds(1300));
+  CHECK(waited < std::chrono::milliseconds(2500));
+  CHECK(message ==
+        fmt::format("the store is busy: import batch 12 by li.na (process {}), started 14:02:11 "
+                    "holds its write lock; gave up after waiting 1 s",
+                    ::getpid()));
+  REQUIRE(notices.size() == 1);  // told once a second
+  CHECK(notices[0].rfind("import batch 12 by li.na", 0) == 0);
+  CHECK(waiter->db().gave_up_waiting());
+
+  claim.release();
+  CHECK_FALSE(holder->holder_file().read());
+  held.commit();
+  waiter->wait_for_writers(std::chrono::milliseconds(0));
+  CHECK_NOTHROW(store::Transaction(waiter->db(), store::Transaction::Kind::immediate).commit());
+}
+
+TEST_CASE("a holder file left by a process that is gone names nobody") {
+  test::TempDir dir;
+  store::LockHolderFile file(dir.file("s.db"));
+  CHECK_FALSE(file.read());
+  store::LockHolder ghost{999999999, "ghost", "import batch 1", "2026-05-06T14:02:11+08:00"};
+  file.claim(ghost);
+  CHECK_FALSE(file.read());  // no such process
+  store::LockHolder me{static_cast<int64_t>(::getpid()), "me", "user add", ghost.since};
+  file.claim(me);
+  REQUIRE(file.read());
+  CHECK(file.read()->what == "user add");
+  file.release(ghost);  // not ours: stays
+  CHECK(file.read());
+  file.release(me);
+  CHECK_FALSE(std::filesystem::exists(dir.file("s.db-holder")));
+}
+
+TEST_CASE("durations for --wait") {
+  using std::chrono::milliseconds;
+  CHECK(parse_duration("0") == milliseconds(0));
+  CHECK(parse_duration("90") == milliseconds(90000));
+  CHECK(parse_duration("90s") == milliseconds(90000));
+  CHECK(parse_duration("10m") == milliseconds(600000));
+  CHECK(parse_duration("2h") == milliseconds(7200000));
+  CHECK(parse_duration("500ms") == milliseconds(500));
+  for (const char* bad : {"", "soon", "-1s", "10 m", "1d", "m", "99999999999999999h"})
+    CHECK_FALSE(parse_duration(bad));
 }
