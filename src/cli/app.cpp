@@ -3,10 +3,13 @@
 #include <fmt/format.h>
 
 #include <set>
+#include <sstream>
 
 #include "cli/command.hpp"
 #include "cli/context.hpp"
 #include "util/error.hpp"
+#include "util/paths.hpp"
+#include "util/private_file.hpp"
 
 namespace credit::cli {
 
@@ -106,6 +109,27 @@ const CommandDef* invoked_command(int argc, char** argv) {
   return nullptr;
 }
 
+// A --config file that holds a token is a password file: refused, like a token file, when group
+// or others may read it.
+void check_config_file(int argc, char** argv) {
+  std::string path;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--config" && i + 1 < argc) path = argv[i + 1];
+    if (arg.rfind("--config=", 0) == 0) path = std::string(arg.substr(9));
+  }
+  if (path.empty() || !file_exists(path)) return;  // CLI11 reports a missing file
+  std::istringstream lines(read_text_file(path));
+  for (std::string line; std::getline(lines, line);) {
+    auto key = line.find_first_not_of(" \t");
+    if (key == std::string::npos || line.compare(key, 5, "token") != 0) continue;
+    auto after = line.find_first_not_of(" \t", key + 5);
+    if (after != std::string::npos && (line[after] == '=' || line[after] == ':'))
+      require_private_file(path, "config file (it holds a token)", ErrorCode::unauthenticated,
+                           Sharing::owner_only);
+  }
+}
+
 }  // namespace
 
 int run(int argc, char** argv) {
@@ -116,6 +140,7 @@ int run(int argc, char** argv) {
     // anything that needs the others (--help-all, an unknown or mistyped command) gets the
     // whole tree. Callbacks run only after a successful parse, so a retry runs nothing twice, and
     // it parses the same arguments into the same global options.
+    check_config_file(argc, argv);
     const CommandDef* only = invoked_command(argc, argv);
     app = build_app(ctx, only);
     try {

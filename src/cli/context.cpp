@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "util/error.hpp"
+#include "util/private_file.hpp"
 
 namespace credit::cli {
 
@@ -46,14 +47,11 @@ std::string read_token_file(const std::string& path) {
     throw Error(ErrorCode::unauthenticated,
                 fmt::format("cannot read token file '{}': {}", path, std::strerror(errno)),
                 "check the path given with --token-file or CREDIT_TOKEN_FILE");
-  struct stat st;
-  ::fstat(fd, &st);
-  if (st.st_mode & (S_IRWXG | S_IRWXO)) {
+  try {
+    require_private_file(path, "token file", ErrorCode::unauthenticated, Sharing::owner_only, fd);
+  } catch (...) {
     ::close(fd);
-    throw Error(ErrorCode::unauthenticated,
-                fmt::format("token file '{}' is accessible by group or others (mode {:04o})", path,
-                            st.st_mode & 07777),
-                fmt::format("a token is a password: run `chmod 600 {}`", path));
+    throw;
   }
   std::string token(4096, '\0');
   ssize_t got = ::read(fd, token.data(), token.size());

@@ -241,7 +241,7 @@ Precedence: command line, then the \fB\-\-config\fR file, then the environment.
 .SH FILES
 .TP
 .I store.db
-The SQLite store (with \fIstore.db\-wal\fR and \fIstore.db\-shm\fR beside it while in use). Back it up with \fBsqlite3 store.db ".backup copy.db"\fR.
+The SQLite store (with \fIstore.db\-wal\fR and \fIstore.db\-shm\fR beside it while in use). It holds the audit signing key, the HMAC key and clear ID numbers: \fBcredit init\fR creates it mode 0600 (the WAL files take its mode), and a store, \-wal or \-shm that others may read, or that its group may write, is refused (exit 8) \- mode 0640 lets a group of the administrator's choice (e.g. a backup group) read it. A store in a directory that every user may write (without the sticky bit) is refused too. Back it up with \fBsqlite3 store.db ".backup copy.db"\fR and \fBchmod 600 copy.db\fR (sqlite3 creates it 0644).
 .TP
 .I share/credit/migrations/
 The schema migrations, applied by \fBcredit init\fR and \fBcredit migrate\fR.
