@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "io/output_guard.hpp"
 #include "util/error.hpp"
 #include "util/private_file.hpp"
 
@@ -66,6 +67,17 @@ std::optional<std::string> Context::token() {
   if (!options.token.empty()) return options.token;
   if (!options.token_file.empty()) return read_token_file(options.token_file);
   return std::nullopt;
+}
+
+std::vector<std::string> Context::kept_files(const std::vector<std::string>& inputs) const {
+  std::vector<std::string> keep = io::store_files(options.store);
+  keep.insert(keep.end(), inputs.begin(), inputs.end());
+  return keep;
+}
+
+void Context::guard_output(const std::string& path, std::string_view option,
+                           const std::vector<std::string>& inputs) const {
+  io::refuse_clobbering(path, option, kept_files(inputs));
 }
 
 Json Context::call(const std::string& action, Json params, std::vector<service::InputFile> inputs,

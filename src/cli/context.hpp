@@ -43,6 +43,12 @@ class Context {
   // others is refused.
   std::optional<std::string> token();
 
+  // The files an output of this command must never overwrite: the local store's files and
+  // `inputs`. guard_output refuses `path` (given with `option`) when it would (io/output_guard).
+  std::vector<std::string> kept_files(const std::vector<std::string>& inputs = {}) const;
+  void guard_output(const std::string& path, std::string_view option,
+                    const std::vector<std::string>& inputs = {}) const;
+
  private:
   std::unique_ptr<io::Output> out_;
   std::optional<Clock> clock_;
