@@ -15,15 +15,18 @@ struct InitOptions {
 
 void setup(CLI::App& app, Context& ctx) {
   auto opts = std::make_shared<InitOptions>();
+  auto issued = std::make_shared<IssuedToken>();
   app.add_option("--admin", opts->admin, "name of the first administrator")->default_str("admin");
+  issued->add_option(app);
   // Hidden: creates a store of an older schema, for tests of `credit migrate`.
   app.add_option("--schema-version", opts->schema_version)->group("");
-  app.callback([&ctx, opts] {
+  app.callback([&ctx, opts, issued] {
     Json params = {{"admin", opts->admin}};
     if (opts->schema_version) params["schema_version"] = opts->schema_version;
+    issued->prepare();
     Json result = ctx.call_anonymous("store.init", params);
     ctx.out().note("created store " + ctx.options.store);
-    print_issued_token(ctx, result);
+    issued->deliver(ctx, result);
   });
 }
 }  // namespace

@@ -34,16 +34,16 @@ void add_global_options(CLI::App& app, GlobalOptions& opts) {
       ->envname("CREDIT_STORE")
       ->type_name(kFileType)
       ->group(group);
-  app.add_option(
-         "--token", opts.token,
-         "your access token (prefer --token-file or CREDIT_TOKEN: command lines are visible "
-         "to other users)")
-      ->envname("CREDIT_TOKEN")
+  // No envname: an explicit --token or --token-file must win over CREDIT_TOKEN and
+  // CREDIT_TOKEN_FILE, which Context::token() reads only when neither is given.
+  app.add_option("--token", opts.token,
+                 "your access token (warns: command lines are visible to other users; prefer "
+                 "--token-file or CREDIT_TOKEN)")
       ->type_name("TOKEN")
       ->group(group);
   app.add_option("--token-file", opts.token_file,
-                 "read the token from FILE, which must be readable only by you (chmod 600)")
-      ->envname("CREDIT_TOKEN_FILE")
+                 "read the token from FILE, which must be readable only by you (chmod 600); "
+                 "--token and --token-file win over CREDIT_TOKEN and CREDIT_TOKEN_FILE")
       ->type_name(kFileType)
       ->group(group);
   app.add_option("--cacert", opts.cacert,
@@ -141,6 +141,10 @@ int run(int argc, char** argv) {
     // whole tree. Callbacks run only after a successful parse, so a retry runs nothing twice, and
     // it parses the same arguments into the same global options.
     check_config_file(argc, argv);
+    for (int i = 1; i < argc; ++i)
+      if (std::string_view(argv[i]) == "--token" ||
+          std::string_view(argv[i]).rfind("--token=", 0) == 0)
+        ctx.options.token_on_command_line = true;
     const CommandDef* only = invoked_command(argc, argv);
     app = build_app(ctx, only);
     try {

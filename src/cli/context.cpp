@@ -7,6 +7,7 @@
 
 #include <cctype>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 
 #include "io/output_guard.hpp"
@@ -64,8 +65,18 @@ std::string read_token_file(const std::string& path) {
 }
 
 std::optional<std::string> Context::token() {
-  if (!options.token.empty()) return options.token;
+  if (!options.token.empty()) {
+    if (options.token_on_command_line && !token_warned_) {
+      token_warned_ = true;
+      out().warn(
+          "--token on the command line is visible to other users of this machine (ps, "
+          "/proc); use --token-file FILE (chmod 600) or CREDIT_TOKEN instead");
+    }
+    return options.token;
+  }
   if (!options.token_file.empty()) return read_token_file(options.token_file);
+  if (const char* env = std::getenv("CREDIT_TOKEN"); env && *env) return std::string(env);
+  if (const char* env = std::getenv("CREDIT_TOKEN_FILE"); env && *env) return read_token_file(env);
   return std::nullopt;
 }
 

@@ -223,10 +223,10 @@ std::string main_page(const CommandNode& root) {
 The store, as for \fB\-\-store\fR.
 .TP
 .B CREDIT_TOKEN
-The access token, as for \fB\-\-token\fR.
+The access token, as for \fB\-\-token\fR; used only when neither \fB\-\-token\fR nor \fB\-\-token\-file\fR is given (an explicit option always wins over the environment).
 .TP
 .B CREDIT_TOKEN_FILE
-A file holding the access token, as for \fB\-\-token\-file\fR.
+A file holding the access token, as for \fB\-\-token\-file\fR; used only when neither \fB\-\-token\fR, \fB\-\-token\-file\fR nor \fBCREDIT_TOKEN\fR is given.
 .TP
 .B CREDIT_NOW
 Simulated current time, an ISO 8601 timestamp (\fB2026\-05\-01T09:00:00+08:00\fR, or a date). Every date rule uses it; audit entries record both the real and the simulated time. For tests and back\-dated reports.

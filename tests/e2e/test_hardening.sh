@@ -101,4 +101,64 @@ run credit import in.csv --kind penalty --rejects rejects.csv --skip-invalid
 expect_rc 0 "an ordinary --rejects path still works"
 [[ -s rejects.csv ]] && pass || fail "the rejects file was written"
 
+# --- 3. no formula injection: CSV cells a spreadsheet would run are guarded; re-import undoes it ---
+credit generate sample --dept $DEPT --rows 2 --seed 3 | python3 -c '
+import csv, sys
+rows = list(csv.reader(sys.stdin))
+h = rows[0]
+rows[2][h.index("违法事实")] = "=1+2 formula"
+rows[2][h.index("备注")] = "@SUM(9)"
+rows[2][h.index("处罚内容")] = "-5"
+rows[2][h.index("处罚决定日期")] = "2025-13-45"
+csv.writer(open("formula.csv", "w", newline="")).writerows(rows)'
+run credit import formula.csv --kind penalty --rejects formula-rejects.csv
+expect_rc 3 "the row with a bad date is rejected"
+grep -q "'=1+2 formula" formula-rejects.csv && pass || fail "= gets an apostrophe in the rejects file"
+grep -q "'@SUM(9)" formula-rejects.csv && pass || fail "@ gets an apostrophe in the rejects file"
+grep -q ",-5," formula-rejects.csv && pass || fail "a negative number stays a number"
+sed -i 's/2025-13-45/2025-09-27/' formula-rejects.csv
+run credit import formula-rejects.csv --kind penalty --format json
+expect_rc 0 "the corrected rejects file imports"
+expect_eq "$(json_get .accepted <<<"$OUT")" 1 "its row is accepted"
+DUMP=$(sqlite3 priv/s.db .dump)
+grep -q "=1+2 formula" <<<"$DUMP" && pass || fail "the value is stored"
+grep -q "'''=1+2\|\"'=1+2" <<<"$DUMP" && fail "the guard apostrophe was stored" || pass
+add_user priv/s.db admin.token rev1 reviewer $DEPT
+run credit import reject "$(sqlite3 priv/s.db "select max(id) from import_batches")" \
+  --reason "=HYPERLINK(1)" --token-file rev1.token
+expect_rc 0 "a reviewer rejects the batch with a formula as the reason"
+run credit audit export --format csv --out audit.csv --token-file aud1.token
+expect_rc 0 "audit export as CSV"
+grep -q "'=HYPERLINK(1)" audit.csv && pass || fail "the reason is guarded in the CSV export"
+run credit audit verify --export audit.csv --token-file aud1.token
+expect_rc 0 "a guarded CSV export verifies"
+
+# --- 8. tokens: an explicit --token-file or --token wins over CREDIT_TOKEN; --token warns ---
+run env CREDIT_TOKEN="$(cat admin.token)" "$CREDIT_BIN" --store priv/s.db whoami --token-file op1.token --format json
+expect_eq "$(json_get .user <<<"$OUT")" op1 "--token-file wins over CREDIT_TOKEN"
+run env CREDIT_TOKEN_FILE=admin.token "$CREDIT_BIN" --store priv/s.db whoami --token "$(cat op1.token)" --format json
+expect_eq "$(json_get .user <<<"$OUT")" op1 "--token wins over CREDIT_TOKEN_FILE"
+expect_err "--token on the command line is visible to other users" "--token warns"
+run env CREDIT_TOKEN="$(cat op1.token)" "$CREDIT_BIN" --store priv/s.db whoami --format json
+expect_eq "$(json_get .user <<<"$OUT")" op1 "CREDIT_TOKEN alone still works"
+grep -q "visible to other users" <<<"$ERR" && fail "CREDIT_TOKEN does not warn" || pass
+# --token-out: the token goes to a new 0600 file, never overwriting one, never through a terminal
+run credit --store tok.db init --token-out tok-admin.token
+expect_rc 0 "init --token-out"
+expect_eq "$(mode_of tok-admin.token)" 600 "the token file is 0600 under umask 022"
+grep -q "credit_" <<<"$OUT$ERR" && fail "the token is not shown" || pass
+run credit --store tok.db whoami --token-file tok-admin.token --format json
+expect_eq "$(json_get .user <<<"$OUT")" admin "the written token works"
+run credit --store tok.db user add v1 --role viewer --token-file tok-admin.token --token-out tok-admin.token
+expect_rc 7 "--token-out never overwrites"
+expect_eq "$(mode_of tok-admin.token)" 600 "the existing file is untouched"
+run credit --store tok.db user list --token-file tok-admin.token --format json
+grep -q '"v1"' <<<"$OUT" && fail "no account was created when the file exists" || pass
+run credit --store tok.db user add v1 --role viewer --token-file tok-admin.token --token-out v1.token
+expect_rc 0 "user add --token-out"
+run credit --store tok.db user token --token-file v1.token --token-out v1-new.token
+expect_rc 0 "user token --token-out"
+run credit --store tok.db whoami --token-file v1-new.token --format json
+expect_eq "$(json_get .user <<<"$OUT")" v1 "the rotated token works"
+
 finish
