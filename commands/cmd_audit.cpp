@@ -69,7 +69,11 @@ store::ExportManifest make_manifest(const ExportOptions& o, const store::AuditEx
 void run_export(Context& ctx, const ExportOptions& o) {
   auto format = export_format(ctx);
   std::unique_ptr<io::AtomicFile> file;
-  if (!o.out.empty()) file = std::make_unique<io::AtomicFile>(o.out);
+  if (!o.out.empty()) {
+    ctx.guard_output(o.out, "--out");
+    ctx.guard_output(store::manifest_path_for(o.out), "--out's manifest");
+    file = std::make_unique<io::AtomicFile>(o.out);
+  }
   store::AuditExportWriter writer(format, [&](std::string_view bytes) {
     if (file)
       file->write(bytes);
@@ -239,6 +243,7 @@ void setup_checkpoint(CLI::App& parent, Context& ctx) {
   app->add_option("--out", *out, "write the checkpoint to FILE (default: stdout)")
       ->type_name(kFileType);
   app->callback([&ctx, out] {
+    ctx.guard_output(*out, "--out");  // before the call, which signs and audits
     Json r = ctx.call("audit.checkpoint", Json::object());
     const Json& doc = r["checkpoint"];
     if (out->empty()) {
@@ -265,6 +270,7 @@ void setup_key(CLI::App& parent, Context& ctx) {
       "key", "print the public key that signs checkpoints (PEM); created on first use");
   app->add_option("--out", *out, "write the PEM to FILE (default: stdout)")->type_name(kFileType);
   app->callback([&ctx, out] {
+    ctx.guard_output(*out, "--out");
     Json r = ctx.call("audit.key", Json::object());
     std::string pem = r["public_key"].get<std::string>();
     if (!out->empty()) write_small_file(*out, pem);

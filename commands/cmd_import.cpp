@@ -53,9 +53,13 @@ std::string located(const std::string& file, const Json& issue) {
 // Renders the rows an import or an approval streams back: progress, warnings, rejects.
 class BatchView {
  public:
-  BatchView(Context& ctx, const std::string& rejects_path, uint64_t total_bytes)
+  // `inputs`: the files the command reads, which the rejects file must never overwrite.
+  BatchView(Context& ctx, const std::string& rejects_path, uint64_t total_bytes,
+            const std::vector<std::string>& inputs = {})
       : ctx_(ctx), progress_(stderr, total_bytes, io::progress_wanted(stderr, ctx.options.quiet)) {
-    if (!rejects_path.empty()) rejects_.emplace(rejects_path);
+    if (rejects_path.empty()) return;
+    ctx.guard_output(rejects_path, "--rejects", inputs);  // before anything is read or written
+    rejects_.emplace(rejects_path, ctx.kept_files(inputs));
   }
 
   service::RowSink sink() {
@@ -211,10 +215,10 @@ void run_import(Context& ctx, const RunOptions& o) {
   if (!o.input_format.empty()) params["input_format"] = o.input_format;
   if (!o.encoding.empty()) params["encoding"] = o.encoding;
   if (!o.reason.empty()) params["reason"] = o.reason;
+  BatchView view(ctx, o.rejects, total_size(o.files), o.files);
   std::vector<service::InputFile> inputs;
   for (const auto& f : o.files)
     inputs.push_back({f == "-" ? "stdin" : f, io::open_file_source(f)});
-  BatchView view(ctx, o.rejects, total_size(o.files));
   render_run(ctx, call_with_view(ctx, view, "import.run", params, std::move(inputs)));
 }
 

@@ -54,6 +54,7 @@ void run_report(Context& ctx, const std::string& name, const ReportOptions& o) {
   if (!format)
     fail(ErrorCode::usage, fmt::format("a report cannot be written as {}", ctx.options.format),
          "use --format table, csv, json, markdown or html");
+  ctx.guard_output(o.out, "--out");  // before the call, which is audited
   Json doc = ctx.call("report." + name, report_params(o));
   if (!o.section.empty()) select_section(doc, o.section);
   const std::string text = io::render_report(doc, *format);

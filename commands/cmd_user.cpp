@@ -18,7 +18,9 @@ struct UserOptions {
 
 void setup_add(CLI::App& parent, Context& ctx) {
   auto opts = std::make_shared<UserOptions>();
+  auto issued = std::make_shared<IssuedToken>();
   auto* app = parent.add_subcommand("add", "create an account and print its token once");
+  issued->add_option(*app);
   app->add_option("name", opts->name, "the account name (letters, digits, . _ @ -)")->required();
   app->add_option("--role", opts->role, "the account's role")
       ->required()
@@ -29,10 +31,11 @@ void setup_add(CLI::App& parent, Context& ctx) {
                   "the department's unified social credit code, or '*' for the credit centre "
                   "(required for operator and reviewer)")
       ->type_name("USCC");
-  app->callback([&ctx, opts] {
+  app->callback([&ctx, opts, issued] {
     Json params = {{"name", opts->name}, {"role", opts->role}};
     if (!opts->dept.empty()) params["dept"] = opts->dept;
-    print_issued_token(ctx, ctx.call("user.add", params));
+    issued->prepare();
+    issued->deliver(ctx, ctx.call("user.add", params));
   });
 }
 
@@ -68,13 +71,16 @@ void setup_status(CLI::App& parent, Context& ctx, bool disable) {
 
 void setup_token(CLI::App& parent, Context& ctx) {
   auto name = std::make_shared<std::string>();
+  auto issued = std::make_shared<IssuedToken>();
   auto* app = parent.add_subcommand(
       "token", "issue a new token for an account (default: your own); the old one stops working");
   app->add_option("name", *name, "the account name (admin only, for another account)");
-  app->callback([&ctx, name] {
+  issued->add_option(*app);
+  app->callback([&ctx, name, issued] {
     Json params = Json::object();
     if (!name->empty()) params["name"] = *name;
-    print_issued_token(ctx, ctx.call("user.token", params));
+    issued->prepare();
+    issued->deliver(ctx, ctx.call("user.token", params));
   });
 }
 

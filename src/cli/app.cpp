@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <set>
+#include <sstream>
 
 #include "cli/command.hpp"
 #include "cli/config_files.hpp"
@@ -10,6 +11,8 @@
 #include "cli/suggest.hpp"
 #include "cli/version.hpp"
 #include "util/error.hpp"
+#include "util/paths.hpp"
+#include "util/private_file.hpp"
 
 namespace credit::cli {
 
@@ -34,16 +37,16 @@ void add_global_options(CLI::App& app, GlobalOptions& opts) {
       ->envname("CREDIT_STORE")
       ->type_name(kFileType)
       ->group(group);
-  app.add_option(
-         "--token", opts.token,
-         "your access token (prefer --token-file or CREDIT_TOKEN: command lines are visible "
-         "to other users)")
-      ->envname("CREDIT_TOKEN")
+  // No envname: an explicit --token or --token-file must win over CREDIT_TOKEN and
+  // CREDIT_TOKEN_FILE, which Context::token() reads only when neither is given.
+  app.add_option("--token", opts.token,
+                 "your access token (warns: command lines are visible to other users; prefer "
+                 "--token-file or CREDIT_TOKEN)")
       ->type_name("TOKEN")
       ->group(group);
   app.add_option("--token-file", opts.token_file,
-                 "read the token from FILE, which must be readable only by you (chmod 600)")
-      ->envname("CREDIT_TOKEN_FILE")
+                 "read the token from FILE, which must be readable only by you (chmod 600); "
+                 "--token and --token-file win over CREDIT_TOKEN and CREDIT_TOKEN_FILE")
       ->type_name(kFileType)
       ->group(group);
   app.add_option("--cacert", opts.cacert,
@@ -125,6 +128,27 @@ const CommandDef* invoked_command(int argc, char** argv) {
   return nullptr;
 }
 
+// A --config file that holds a token is a password file: refused, like a token file, when group
+// or others may read it.
+void check_config_file(int argc, char** argv) {
+  std::string path;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--config" && i + 1 < argc) path = argv[i + 1];
+    if (arg.rfind("--config=", 0) == 0) path = std::string(arg.substr(9));
+  }
+  if (path.empty() || !file_exists(path)) return;  // CLI11 reports a missing file
+  std::istringstream lines(read_text_file(path));
+  for (std::string line; std::getline(lines, line);) {
+    auto key = line.find_first_not_of(" \t");
+    if (key == std::string::npos || line.compare(key, 5, "token") != 0) continue;
+    auto after = line.find_first_not_of(" \t", key + 5);
+    if (after != std::string::npos && (line[after] == '=' || line[after] == ':'))
+      require_private_file(path, "config file (it holds a token)", ErrorCode::unauthenticated,
+                           Sharing::owner_only);
+  }
+}
+
 }  // namespace
 
 namespace {
@@ -184,6 +208,11 @@ int run(int argc_in, char** argv_in) {
     // anything that needs the others (--help-all, an unknown or mistyped command) gets the
     // whole tree. Callbacks run only after a successful parse, so a retry runs nothing twice, and
     // it parses the same arguments into the same global options.
+    check_config_file(argc, argv);
+    for (int i = 1; i < argc; ++i)
+      if (std::string_view(argv[i]) == "--token" ||
+          std::string_view(argv[i]).rfind("--token=", 0) == 0)
+        ctx.options.token_on_command_line = true;
     const CommandDef* only = invoked_command(argc, argv);
     app = build_app(ctx, only);
     try {

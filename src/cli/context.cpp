@@ -7,10 +7,13 @@
 
 #include <cctype>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 
+#include "io/output_guard.hpp"
 #include "io/progress.hpp"
 #include "util/error.hpp"
+#include "util/private_file.hpp"
 
 namespace credit::cli {
 
@@ -56,14 +59,11 @@ std::string read_token_file(const std::string& path) {
     throw Error(ErrorCode::unauthenticated,
                 fmt::format("cannot read token file '{}': {}", path, std::strerror(errno)),
                 "check the path given with --token-file or CREDIT_TOKEN_FILE");
-  struct stat st;
-  ::fstat(fd, &st);
-  if (st.st_mode & (S_IRWXG | S_IRWXO)) {
+  try {
+    require_private_file(path, "token file", ErrorCode::unauthenticated, Sharing::owner_only, fd);
+  } catch (...) {
     ::close(fd);
-    throw Error(ErrorCode::unauthenticated,
-                fmt::format("token file '{}' is accessible by group or others (mode {:04o})", path,
-                            st.st_mode & 07777),
-                fmt::format("a token is a password: run `chmod 600 {}`", path));
+    throw;
   }
   std::string token(4096, '\0');
   ssize_t got = ::read(fd, token.data(), token.size());
@@ -75,9 +75,30 @@ std::string read_token_file(const std::string& path) {
 }
 
 std::optional<std::string> Context::token() {
-  if (!options.token.empty()) return options.token;
+  if (!options.token.empty()) {
+    if (options.token_on_command_line && !token_warned_) {
+      token_warned_ = true;
+      out().warn(
+          "--token on the command line is visible to other users of this machine (ps, "
+          "/proc); use --token-file FILE (chmod 600) or CREDIT_TOKEN instead");
+    }
+    return options.token;
+  }
   if (!options.token_file.empty()) return read_token_file(options.token_file);
+  if (const char* env = std::getenv("CREDIT_TOKEN"); env && *env) return std::string(env);
+  if (const char* env = std::getenv("CREDIT_TOKEN_FILE"); env && *env) return read_token_file(env);
   return std::nullopt;
+}
+
+std::vector<std::string> Context::kept_files(const std::vector<std::string>& inputs) const {
+  std::vector<std::string> keep = io::store_files(options.store);
+  keep.insert(keep.end(), inputs.begin(), inputs.end());
+  return keep;
+}
+
+void Context::guard_output(const std::string& path, std::string_view option,
+                           const std::vector<std::string>& inputs) const {
+  io::refuse_clobbering(path, option, kept_files(inputs));
 }
 
 Json Context::call(const std::string& action, Json params, std::vector<service::InputFile> inputs,

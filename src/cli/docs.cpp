@@ -223,10 +223,10 @@ std::string main_page(const CommandNode& root) {
 The store, as for \fB\-\-store\fR.
 .TP
 .B CREDIT_TOKEN
-The access token, as for \fB\-\-token\fR.
+The access token, as for \fB\-\-token\fR; used only when neither \fB\-\-token\fR nor \fB\-\-token\-file\fR is given (an explicit option always wins over the environment).
 .TP
 .B CREDIT_TOKEN_FILE
-A file holding the access token, as for \fB\-\-token\-file\fR.
+A file holding the access token, as for \fB\-\-token\-file\fR; used only when neither \fB\-\-token\fR, \fB\-\-token\-file\fR nor \fBCREDIT_TOKEN\fR is given.
 .TP
 .B CREDIT_WAIT
 How long a command waits for another command's hold on the store, as for \fB\-\-wait\fR.
@@ -253,7 +253,7 @@ Precedence: command line, then the \fB\-\-config\fR files (the last first), then
 The system configuration: TOML, keys are the long option names without dashes, a \fB[section]\fR holds one command's options (\fB[import]\fR). Read first, then \fI~/.config/credit/credit.toml\fR, then each \fB\-\-config\fR file. An unknown key or section is an error naming the closest valid one.
 .TP
 .I store.db
-The SQLite store (with \fIstore.db\-wal\fR and \fIstore.db\-shm\fR beside it while in use, and \fIstore.db\-holder\fR naming the command that holds it for writing, for those waiting). Back it up with \fBsqlite3 store.db ".backup copy.db"\fR.
+The SQLite store (with \fIstore.db\-wal\fR and \fIstore.db\-shm\fR beside it while in use, and \fIstore.db\-holder\fR naming the command that holds it for writing, for those waiting). It holds the audit signing key, the HMAC key and clear ID numbers: \fBcredit init\fR creates it mode 0600 (the WAL files take its mode), and a store, \-wal or \-shm that others may read, or that its group may write, is refused (exit 8) \- mode 0640 lets a group of the administrator's choice (e.g. a backup group) read it. A store in a directory that every user may write (without the sticky bit) is refused too. Back it up with \fBsqlite3 store.db ".backup copy.db"\fR and \fBchmod 600 copy.db\fR (sqlite3 creates it 0644).
 .TP
 .I share/credit/migrations/
 The schema migrations, applied by \fBcredit init\fR and \fBcredit migrate\fR.

@@ -1,12 +1,15 @@
 #include "io/rejects_file.hpp"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 
 #include "domain/kind_spec.hpp"
 #include "io/csv_writer.hpp"
+#include "io/output_guard.hpp"
 #include "util/error.hpp"
 
 namespace credit::io {
@@ -33,7 +36,10 @@ void RejectsFile::columns(const std::vector<std::string>& names, Encoding encodi
   encoding_ = encoding;
   width_ = names.size();
   std::string path = numbered(path_, paths_.size() + 1);
-  out_ = std::fopen(path.c_str(), "wb");
+  refuse_clobbering(path, "--rejects", keep_);
+  // O_NOFOLLOW: a symlink planted after the check is not followed either.
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0666);
+  out_ = fd < 0 ? nullptr : ::fdopen(fd, "wb");
   if (!out_)
     fail(ErrorCode::bad_input,
          fmt::format("cannot write the rejects file '{}': {}", path, std::strerror(errno)),

@@ -14,7 +14,9 @@ namespace credit::io {
 
 class RejectsFile {
  public:
-  explicit RejectsFile(std::string path) : path_(std::move(path)) {}
+  // `keep`: the files this command reads, which no rejects file may overwrite (io/output_guard).
+  RejectsFile(std::string path, std::vector<std::string> keep)
+      : path_(std::move(path)), keep_(std::move(keep)) {}
   ~RejectsFile();
   RejectsFile(const RejectsFile&) = delete;
   RejectsFile& operator=(const RejectsFile&) = delete;
@@ -33,6 +35,7 @@ class RejectsFile {
   void write(const std::string& utf8);
 
   std::string path_;
+  std::vector<std::string> keep_;
   std::vector<std::string> paths_;
   std::vector<std::string> header_;
   Encoding encoding_ = Encoding::utf8;

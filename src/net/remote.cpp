@@ -11,6 +11,7 @@
 #include "service/service.hpp"
 #include "store/store.hpp"
 #include "util/error.hpp"
+#include "util/private_file.hpp"
 
 namespace credit::net {
 
@@ -148,6 +149,8 @@ PostOutcome post_files(const PostRequest& request) {
 
 void serve_store(const ServeOptions& options, const Clock& clock) {
   store::Store::open(options.store);  // refuse a missing store, or one needing migration, first
+  require_private_file(options.key_file, "TLS private key (--key)", ErrorCode::bad_input,
+                       Sharing::owner_only);
   ServeContext context{options.store, clock};
   Json plugin_options = {{"store", options.store},     {"listen", options.listen},
                          {"cert", options.cert_file},  {"key", options.key_file},

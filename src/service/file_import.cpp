@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
+#include "io/csv_writer.hpp"
 #include "io/digest_source.hpp"
 #include "util/error.hpp"
 
@@ -43,6 +46,12 @@ class ColumnMap {
     return column < column_field_.size() ? column_field_[column] : -1;
   }
   int column_of(int field) const { return field_column_[static_cast<size_t>(field)]; }
+  // A CSV with the columns a rejects file adds: its cells were guarded against formula injection
+  // when written (io/csv_writer.hpp), and lose that guard on re-import.
+  bool rejects_file() const {
+    return std::find(column_field_.begin(), column_field_.end(),
+                     domain::HeaderMapping::kRejectColumn) != column_field_.end();
+  }
 
  private:
   std::vector<size_t> map_csv_header() {
@@ -131,6 +140,9 @@ Json FileImport::read(const InputFile& input, const ReadOptions& options) {
     if (!csv) report_unknown(columns.update());
     origin.line = row.line;
     std::fill(raw.begin(), raw.end(), std::string_view());
+    if (csv && columns.rejects_file())
+      for (auto& cell : row.cells)
+        cell = io::csv_unguarded(cell);
     for (size_t c = 0; c < row.cells.size(); ++c)
       if (int f = columns.field_of(c); f >= 0) raw[static_cast<size_t>(f)] = row.cells[c];
     if (csv) {

@@ -378,7 +378,8 @@ void csv_field(void* data, size_t len, void* state) {
   if (data == nullptr)
     s->fields.emplace_back(std::nullopt);
   else
-    s->fields.emplace_back(std::string(static_cast<const char*>(data), len));
+    s->fields.emplace_back(  // the writer guarded cells a spreadsheet would run (csv_writer.hpp)
+        std::string(io::csv_unguarded(std::string_view(static_cast<const char*>(data), len))));
 }
 
 void csv_record_end(int, void* state) {

@@ -2,9 +2,11 @@
 
 #include <fmt/format.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "store/migrations.hpp"
 #include "util/error.hpp"
+#include "util/private_file.hpp"
 
 namespace credit::store {
 
@@ -19,6 +21,15 @@ void require_existing(const std::string& path) {
     fail(ErrorCode::store_unavailable, fmt::format("no store at '{}'", path),
          fmt::format("check --store or CREDIT_STORE; `credit init --store {}` creates a new store",
                      path));
+}
+
+// The store holds the audit signing key, the HMAC key and clear ID numbers: it and its WAL files
+// may be read by the owner (and a group the administrator chose), never by others.
+void require_private_store(const std::string& path) {
+  require_safe_directory(path, "store", ErrorCode::store_unavailable);
+  for (const char* suffix : {"", "-wal", "-shm"})
+    require_private_file(path + suffix, "store file", ErrorCode::store_unavailable,
+                         Sharing::group_read);
 }
 }  // namespace
 
@@ -53,6 +64,9 @@ std::unique_ptr<Store> Store::create(const std::string& path, int version) {
     fail(ErrorCode::conflict, fmt::format("a file already exists at '{}'", path),
          "credit init never overwrites a store; choose another path, or run `credit migrate` to "
          "upgrade an existing store");
+  require_safe_directory(path, "store", ErrorCode::store_unavailable);
+  // Created 0600 before SQLite opens it: SQLite gives the -wal and -shm files the store's mode.
+  ::close(create_private_file(path, "store", ErrorCode::store_unavailable));
   std::unique_ptr<Store> store(new Store(path, Db::Mode::read_write_create));
   // 4 KiB pages (SQLite's default). The nightly jobs change records scattered over the table, a
   // page each, and write each changed page twice (WAL, checkpoint): purging 10,000 of a million
@@ -89,6 +103,7 @@ std::unique_ptr<Store> Store::open(const std::string& path) {
 
 std::unique_ptr<Store> Store::open_any_version(const std::string& path) {
   require_existing(path);
+  require_private_store(path);
   return std::unique_ptr<Store>(new Store(path, Db::Mode::read_write));
 }
 

@@ -194,7 +194,7 @@ expect_rc 9 "an export that ends before the checkpoint"
 expect_err "missing" "its missing newest entries are named"
 
 # --- tampering with the store through the sqlite3 shell ---
-sqlite3 s.db ".backup pristine.db"   # a consistent copy (the WAL may hold recent commits)
+sqlite3 s.db ".backup pristine.db" && chmod 600 pristine.db  # a consistent, private copy
 restore_store() { rm -f s.db-wal s.db-shm; cp pristine.db s.db; }
 sqlite3 s.db "drop trigger audit_log_no_update; update audit_log set reason='nothing happened' where seq=6"
 run credit audit verify

@@ -101,7 +101,7 @@ expect_rc 2 "a bad CREDIT_NOW is a usage error"
 run credit audit verify --token-file aud1.token
 expect_rc 0 "intact log verifies"
 expect_out "^[0-9]+/[0-9]+ entries valid" "verify summary"
-sqlite3 s.db ".backup pristine.db"   # a consistent copy (the WAL may hold recent commits)
+sqlite3 s.db ".backup pristine.db" && chmod 600 pristine.db  # a consistent, private copy
 run sqlite3 s.db "update audit_log set actor='mallory' where seq=5"
 [[ $RC != 0 ]] && pass || fail "the trigger blocks a plain update"
 sqlite3 s.db "drop trigger audit_log_no_update; update audit_log set actor='mallory' where seq=5"
@@ -129,7 +129,7 @@ expect_eq "$(json_get .broken_seq <<<"$OUT")" "$LAST" "truncation located"
 run credit whoami --store missing.db --token-file aud1.token
 expect_rc 8 "missing store"
 expect_err "credit init" "missing store hint"
-echo "not a database" >junk.db
+echo "not a database" >junk.db && chmod 600 junk.db
 run credit whoami --store junk.db --token-file aud1.token
 expect_rc 8 "not a store"
 run credit whoami --store "" --token-file aud1.token

@@ -50,6 +50,7 @@ add_user s.db admin.token aud1 auditor
 add_user s.db admin.token view1 viewer
 sqlite3 s.db ".backup local.db"
 sqlite3 s.db ".backup served.db"
+chmod 600 local.db served.db  # sqlite3 creates them 0644; credit refuses a store others can read
 start_server served.db
 
 mask() { sed -E 's/credit_[0-9]+_[A-Za-z0-9_-]{43}/<token>/g; s/[0-9a-f]{64}/<sha256>/g'; }

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "io/csv_reader.hpp"
+#include "io/csv_writer.hpp"
 #include "io/encoding.hpp"
 #include "io/table_reader.hpp"
 #include "util/error.hpp"
@@ -237,4 +238,19 @@ TEST_CASE("CSV table: field count mismatches are row problems; no header is an e
   CHECK(t.problems[1].find("1 fields") != std::string::npos);
   CHECK(t.problems[2].find("3 fields") != std::string::npos);
   CHECK_THROWS_AS(read_table(""), Error);
+}
+
+TEST_CASE("CSV output: cells a spreadsheet would run get an apostrophe; numbers stay numbers") {
+  using credit::io::csv_record;
+  CHECK(csv_record({"=HYPERLINK(\"http://x\")", "@SUM(A1)", "+cmd", "-2+3"}) ==
+        "\"'=HYPERLINK(\"\"http://x\"\")\",'@SUM(A1),'+cmd,'-2+3\r\n");
+  CHECK(csv_record({"\tx", "\rx"}) == "'\tx,\"'\rx\"\r\n");
+  CHECK(csv_record({"-5", "+3.25", "-0.5", "12", "a=b", ""}) == "-5,+3.25,-0.5,12,a=b,\r\n");
+  CHECK(csv_record({"-", "-5.", "'quoted"}) == "'-,'-5.,''quoted\r\n");
+  for (std::string v : {"=1+1", "'x", "-5", "-x", "plain", "''", "@"}) {
+    std::string out;
+    credit::io::append_csv_field(out, v);
+    std::string cell = out.front() == '"' ? out.substr(1, out.size() - 2) : out;
+    CHECK(std::string(credit::io::csv_unguarded(cell)) == v);  // what re-import reads back
+  }
 }
