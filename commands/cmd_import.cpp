@@ -203,6 +203,7 @@ void render_run(Context& ctx, const Json& r) {
 struct RunOptions {
   std::vector<std::string> files;
   std::string kind, input_format, encoding, rejects, reason;
+  int64_t header_row = 0;
   bool skip_invalid = false, dry_run = false;
 };
 
@@ -214,6 +215,7 @@ void run_import(Context& ctx, const RunOptions& o) {
   Json params = {{"kind", o.kind}, {"skip_invalid", o.skip_invalid}, {"dry_run", o.dry_run}};
   if (!o.input_format.empty()) params["input_format"] = o.input_format;
   if (!o.encoding.empty()) params["encoding"] = o.encoding;
+  if (o.header_row > 0) params["header_row"] = o.header_row;
   if (!o.reason.empty()) params["reason"] = o.reason;
   BatchView view(ctx, o.rejects, total_size(o.files), o.files);
   std::vector<service::InputFile> inputs;
@@ -391,6 +393,10 @@ void setup(CLI::App& app, Context& ctx) {
                  "the text encoding, when not detected (GBK files are read as GB18030)")
       ->check(CLI::IsMember({"utf-8", "gb18030", "gbk"}).description(""))
       ->type_name("utf-8|gb18030|gbk");
+  app.add_option("--header-row", o->header_row,
+                 "the line of the header row, when not found (title rows above it are skipped)")
+      ->check(CLI::Range(int64_t{1}, int64_t{10000000}).description(""))
+      ->type_name("N");
   app.add_flag("--skip-invalid", o->skip_invalid,
                "import the valid rows even when some are rejected (default: all or nothing)");
   app.add_flag("--dry-run", o->dry_run, "validate and report; write nothing (still audited)");
@@ -420,15 +426,19 @@ extern const CommandDef cmd_import{
     "import",
     "import 双公示 decisions and dishonest-list entries; approve, reject and list batches",
     "`credit import FILE… --kind K` reads a department's export — CSV (RFC 4180: quoted fields "
-    "with commas, quotes and line breaks; CRLF; a UTF-8 BOM), NDJSON or a JSON array of objects, "
+    "with commas, quotes and line breaks; CRLF; a UTF-8 BOM; comma, tab or semicolon "
+    "delimited), NDJSON or a JSON array of objects, "
     "detected from the content — in UTF-8 or GB18030/GBK (detected, or --encoding). The header "
     "names the columns by the standard's Chinese names or codes (行政相对人名称 or CF_XDR_MC, "
-    "许可决定日期 or XK_JDRQ …) in any order; share/credit/kinds/*.json lists them with the "
-    "dishonest-list codes (SX_…). Unknown columns are reported and ignored; a missing required "
+    "许可决定日期 or XK_JDRQ …, also the 2016 codes) in any order; share/credit/kinds/*.json "
+    "lists them with the dishonest-list codes (SX_…). The header row is found below title and "
+    "填表说明 rows (--header-row N forces it); * required markers and a 序号 column are ignored. "
+    "Unknown columns are reported and ignored; a missing required "
     "column stops the import before any row is read.\n\n"
     "Every row is validated: required fields per kind and subject type, unified social credit "
     "codes and resident ID numbers (check characters; the policy's allow-list), dates "
-    "(YYYY-MM-DD, YYYY/MM/DD, YYYYMMDD; a decision date may not be in the future), amounts in "
+    "(YYYY-MM-DD, YYYY/MM/DD, YYYY.MM.DD, YYYYMMDD, YYYY年M月D日, a trailing 00:00:00, Excel date "
+    "numbers; a decision date may not be in the future), amounts in "
     "万元, value lists, cross-field rules, duplicates in the file and the store's records of other "
     "departments. Noise — a label inside a value, full-width digits, spaces — is cleaned with a "
     "warning. Severity and the publicity dates are derived from the active policy, each with the "

@@ -75,6 +75,7 @@ _credit() {
     "/import":--kind) COMPREPLY=($(compgen -W "penalty license dishonest" -- "$cur")); return ;;
     "/import":--input-format) COMPREPLY=($(compgen -W "csv ndjson json" -- "$cur")); return ;;
     "/import":--encoding) COMPREPLY=($(compgen -W "utf-8 gb18030 gbk" -- "$cur")); return ;;
+    "/import":--header-row) return ;;
     "/import":--rejects) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     "/import":--reason) return ;;
     "/import/approve":--reason) return ;;
@@ -193,7 +194,7 @@ _credit() {
     "/policy/show") subs=""; opts="" ;;
     "/policy/list") subs=""; opts="" ;;
     "/policy/set") subs=""; opts="" ;;
-    "/import") subs="approve reject list show authorize authorizations"; opts="--kind --input-format --encoding --skip-invalid --dry-run --rejects --reason" ;;
+    "/import") subs="approve reject list show authorize authorizations"; opts="--kind --input-format --encoding --header-row --skip-invalid --dry-run --rejects --reason" ;;
     "/import/approve") subs=""; opts="--reason --skip-invalid --rejects" ;;
     "/import/reject") subs=""; opts="--reason" ;;
     "/import/list") subs=""; opts="--status --kind --limit" ;;

@@ -63,9 +63,15 @@ struct DateParse {
   std::string error;  // why the text is not a date; never echoes the input
 };
 
-// The three forms 双公示 files use: YYYY-MM-DD, YYYY/MM/DD (month and day may be
-// one digit with a separator, e.g. 2024/3/5) and YYYYMMDD. No surrounding
-// whitespace is accepted: cleaning is the caller's (text_clean) job.
+// The forms 双公示 files use: YYYY-MM-DD, YYYY/MM/DD and YYYY.MM.DD (month and day may be one
+// digit with a separator, e.g. 2024/3/5), YYYYMMDD, YYYY年M月D日, and a five-digit Excel date
+// number (1900 system, e.g. 45752 = 2025-04-05); a time of day after the date ("00:00:00") is
+// dropped. No surrounding whitespace is accepted: cleaning is the caller's (text_clean) job.
 DateParse parse_date_lenient(std::string_view s);
+
+// The day an Excel date number (whole days) stands for, in the 1900 system (day 1 = 1900-01-01,
+// with Excel's phantom 1900-02-29 = day 60, which gives nullopt) or the 1904 system (day 0 =
+// 1904-01-01); nullopt beyond 9999-12-31.
+std::optional<Date> excel_serial_date(int64_t serial, bool date1904);
 
 }  // namespace credit::domain

@@ -312,13 +312,22 @@ std::string normalise_header(std::string_view header) {
     if (!cp) continue;
     char32_t c = *cp;
     if (c >= 0xFF01 && c <= 0xFF5E) c -= 0xFEE0;  // full-width forms
+    // '*' (and ＊, mapped above) is the required-column marker of fill-in templates.
     if (c == U' ' || c == U'\t' || c == 0x3000 || c == 0xFEFF || c == 0xA0 || c == U'\r' ||
-        c == U'\n')
+        c == U'\n' || c == U'*')
       continue;
     if (c >= U'a' && c <= U'z') c -= 0x20;
     append_utf8(out, c);
   }
   return out;
+}
+
+bool KindSpec::ignores_header(std::string_view header) const {
+  const std::string key = normalise_header(header);
+  if (std::find(ignored_columns.begin(), ignored_columns.end(), key) != ignored_columns.end())
+    return true;
+  return std::any_of(kRejectColumns.begin(), kRejectColumns.end(),
+                     [&](std::string_view r) { return key == r; });
 }
 
 int KindSpec::match_header(std::string_view header) const {
@@ -347,6 +356,8 @@ KindSpec parse_kind_spec(std::string_view kind_json, std::string_view values_jso
   spec.title = text_at(doc, "title", "file");
   spec.standard = text_at(doc, "standard", "file");
   spec.disclosure = parse_disclosure_rule(doc);
+  for (const auto& name : strings_at(doc, "ignored_columns", "file"))
+    spec.ignored_columns.push_back(normalise_header(name));
   if (!doc.contains("fields") || !doc["fields"].is_array() || doc["fields"].empty())
     fail_at("file", "'fields' must be a non-empty array");
   std::vector<PendingLinks> links;
@@ -368,12 +379,9 @@ HeaderMapping map_header(const KindSpec& spec, const std::vector<std::string>& h
     const int column = static_cast<int>(c);
     int field = spec.match_header(header[c]);
     if (field < 0) {
-      const std::string key = normalise_header(header[c]);
-      bool reject_column = std::any_of(kRejectColumns.begin(), kRejectColumns.end(),
-                                       [&](std::string_view r) { return key == r; });
-      m.column_field.push_back(reject_column ? HeaderMapping::kRejectColumn
-                                             : HeaderMapping::kUnknown);
-      if (!reject_column) m.unknown_columns.push_back(column);
+      const bool ignored = spec.ignores_header(header[c]);
+      m.column_field.push_back(ignored ? HeaderMapping::kIgnored : HeaderMapping::kUnknown);
+      if (!ignored) m.unknown_columns.push_back(column);
       continue;
     }
     if (column_of[field] >= 0) {

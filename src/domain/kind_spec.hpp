@@ -120,11 +120,16 @@ struct KindSpec {
   std::vector<FieldSpec> fields;
   std::vector<int> sorted_by_code;  // field indices ordered by code (canonical data)
   std::vector<int> legacy_codes;    // fields with role legacy_code
+  // Normalised headers of columns read and dropped without a warning: 序号 and the 2016
+  // standard's DFBM/SJC (the kind file's "ignored_columns").
+  std::vector<std::string> ignored_columns;
 
   int field(Role role) const { return role_field_[static_cast<size_t>(role)]; }
   int field_by_code(std::string_view code) const;
   // A header cell (Chinese name, code or alias; full-width forms, spaces and case ignored).
   int match_header(std::string_view header) const;
+  // An ignored column: one of ignored_columns or a column a rejects file adds.
+  bool ignores_header(std::string_view header) const;
   // "kinds/penalty/disclosure.default" and the like: rule ids of credit's own rules.
   std::string rule_id(std::string_view path) const;
 
@@ -135,7 +140,7 @@ struct KindSpec {
 KindSpec parse_kind_spec(std::string_view kind_json, std::string_view values_json);
 
 // The header key used for matching: full-width ASCII forms → ASCII, spaces and BOM removed,
-// ASCII upper-cased.
+// ASCII upper-cased, '*' (a required-column marker) dropped.
 std::string normalise_header(std::string_view header);
 
 // Columns a rejects file adds after the input's own (ignored on re-import).
@@ -144,10 +149,10 @@ inline constexpr std::array<std::string_view, 3> kRejectColumns = {"原文件行
 
 struct HeaderMapping {
   static constexpr int kUnknown = -1;
-  static constexpr int kRejectColumn = -2;
-  std::vector<int> column_field;      // per input column: field index, kUnknown or kRejectColumn
-  std::vector<int> unknown_columns;   // input column indices
-  std::vector<int> missing_required;  // fields required always that have no column
+  static constexpr int kIgnored = -2;  // a rejects file's extra column, 序号 …
+  std::vector<int> column_field;       // per input column: field index, kUnknown or kIgnored
+  std::vector<int> unknown_columns;    // input column indices
+  std::vector<int> missing_required;   // fields required always that have no column
   std::vector<std::pair<int, int>> duplicates;  // (first column, repeated column) of one field
   bool ok() const { return missing_required.empty() && duplicates.empty(); }
 };

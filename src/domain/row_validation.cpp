@@ -212,8 +212,7 @@ void RowValidator::check_type(int i, std::string_view raw, ValidatedRow& out) co
     case FieldType::date: {
       DateParse parsed = parse_date_lenient(v);
       if (!parsed.date)
-        reject(
-            fmt::format("not a date ({}); use YYYY-MM-DD, YYYY/MM/DD or YYYYMMDD", parsed.error));
+        reject(fmt::format("not a date ({})", parsed.error));
       else if (parsed.date->year() < 1949)
         reject("implausible date before 1949");
       else

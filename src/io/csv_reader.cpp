@@ -47,13 +47,13 @@ bool CsvReader::read_unquoted() {
     // Fast path: copy the run up to the next delimiter or line end.
     std::string_view run = in_.available();
     size_t end = 0;
-    while (end < run.size() && run[end] != ',' && run[end] != '\n' && run[end] != '\r')
+    while (end < run.size() && run[end] != delimiter_ && run[end] != '\n' && run[end] != '\r')
       ++end;
     storage_.append(run.substr(0, end));
     in_.advance(end);
     if (storage_.size() > kMaxRecordBytes) return true;
     int c = in_.get();
-    if (c == ',') return false;
+    if (c == delimiter_) return false;
     if (c == -1) return true;
     if (c == '\n' || c == '\r') {
       if (c == '\r' && in_.peek() == '\n') in_.get();

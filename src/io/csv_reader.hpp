@@ -1,8 +1,8 @@
 #pragma once
-// A streaming RFC 4180 reader: quoted fields with commas, doubled quotes and line breaks; CRLF,
-// LF or CR line ends; a trailing empty line; rows whose fields are all empty are skipped (Excel
-// pads exports with ",,,,"). Memory holds one record, never the file. Reads UTF-8 text (see
-// Utf8Reader); bytes are passed through as they are.
+// A streaming RFC 4180 reader (with a choice of delimiter): quoted fields with commas, doubled
+// quotes and line breaks; CRLF, LF or CR line ends; a trailing empty line; rows whose fields are
+// all empty are skipped (Excel pads exports with ",,,,"). Memory holds one record, never the file.
+// Reads UTF-8 text (see Utf8Reader); bytes are passed through as they are.
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -23,7 +23,10 @@ class CsvReader {
  public:
   static constexpr size_t kMaxRecordBytes = 1 << 20;
 
-  explicit CsvReader(ByteSource& source) : in_(source) {}
+  // `delimiter`: ',' (CSV), '\t' (TSV, as spreadsheets "save as text") or ';' (CSV in locales
+  // with a decimal comma).
+  explicit CsvReader(ByteSource& source, char delimiter = ',')
+      : in_(source), delimiter_(delimiter) {}
   // The next non-blank record; false at the end. Throws Error(bad_input) for an unterminated
   // quote or a record longer than kMaxRecordBytes, naming the line where it starts.
   bool next(CsvRecord& record);
@@ -35,6 +38,7 @@ class CsvReader {
   bool read_unquoted();  // true at the end of the record
 
   BufferedInput in_;
+  char delimiter_;
   int64_t line_ = 1;
   std::string storage_;         // the record's unescaped field bytes
   std::vector<size_t> bounds_;  // field start offsets in storage_

@@ -2,8 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <utility>
 
 #include "io/buffered_input.hpp"
 #include "io/csv_reader.hpp"
@@ -19,15 +21,21 @@ bool is_space(int c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
+// A record that outlives the reader's buffer: rows read while looking for the header.
+struct HeldRecord {
+  std::vector<std::string> fields;
+  std::vector<int64_t> lines;
+  int64_t line = 0;
+  std::string problem;
+};
+
 class CsvTable : public TableReader {
  public:
-  explicit CsvTable(ByteSource& text) : csv_(text), label_(text.label()) {
-    CsvRecord header;
-    if (!csv_.next(header))
-      fail(ErrorCode::bad_input, fmt::format("{}: the file is empty: no header row", label_),
-           "the first line names the columns, in Chinese or with the standard's codes");
-    for (auto f : header.fields)
-      columns_.emplace_back(f);
+  CsvTable(ByteSource& text, char delimiter, const HeaderSearch& search)
+      : csv_(text, delimiter), label_(text.label()) {
+    HeldRecord header = find_header(search);
+    columns_ = std::move(header.fields);
+    header_line_ = header.line;
   }
   InputFormat format() const override { return InputFormat::csv; }
   const std::vector<std::string>& columns() const override { return columns_; }
@@ -35,8 +43,18 @@ class CsvTable : public TableReader {
     return column < columns_.size() ? fmt::format("{} ({})", column + 1, columns_[column])
                                     : std::to_string(column + 1);
   }
+  int64_t header_line() const override { return header_line_; }
   bool next(TableRow& row) override {
-    if (!csv_.next(record_)) return false;
+    if (!held_.empty()) {
+      current_ = std::move(held_.front());
+      held_.erase(held_.begin());
+      record_.fields.assign(current_.fields.begin(), current_.fields.end());
+      record_.field_lines = current_.lines;
+      record_.line = current_.line;
+      record_.problem = current_.problem;
+    } else if (!csv_.next(record_)) {
+      return false;
+    }
     row.line = record_.line;
     row.cells = record_.fields;
     row.cell_lines = record_.field_lines;
@@ -48,9 +66,50 @@ class CsvTable : public TableReader {
   }
 
  private:
+  bool read_held(HeldRecord& out) {
+    if (!csv_.next(record_)) return false;
+    out.fields.assign(record_.fields.begin(), record_.fields.end());
+    out.lines = record_.field_lines;
+    out.line = record_.line;
+    out.problem = record_.problem;
+    return true;
+  }
+
+  // Reads ahead up to HeaderSearch::kRowsSearched rows; the rows after the header are kept for
+  // next(), the rows above it (a title, 填表说明) dropped.
+  HeldRecord find_header(const HeaderSearch& search) {
+    HeldRecord r;
+    bool any = false;
+    while ((any = read_held(r)) && search.line && r.line < *search.line) {
+    }
+    if (!any)
+      fail(ErrorCode::bad_input,
+           search.line
+               ? fmt::format("{}: no row at or after line {} (--header-row)", label_, *search.line)
+               : fmt::format("{}: the file is empty: no header row", label_),
+           "the header row names the columns, in Chinese or with the standard's codes");
+    if (search.line || !search.score) return r;
+    held_.push_back(std::move(r));
+    while (held_.size() < HeaderSearch::kRowsSearched && read_held(r))
+      held_.push_back(std::move(r));
+    size_t best = 0;
+    int best_score = 0;
+    for (size_t i = 0; i < held_.size(); ++i)
+      if (int score = search.score(held_[i].fields); score > best_score) {
+        best = i;
+        best_score = score;
+      }
+    HeldRecord header = std::move(held_[best]);
+    held_.erase(held_.begin(), held_.begin() + static_cast<std::ptrdiff_t>(best) + 1);
+    return header;
+  }
+
   CsvReader csv_;
   std::string label_;
   std::vector<std::string> columns_;
+  int64_t header_line_ = 1;
+  std::vector<HeldRecord> held_;
+  HeldRecord current_;
   CsvRecord record_;
 };
 
@@ -248,10 +307,35 @@ InputFormat detect_input_format(std::string_view prefix) {
   return InputFormat::csv;
 }
 
-std::unique_ptr<TableReader> open_table(Utf8Reader& text, std::optional<InputFormat> format) {
+char detect_delimiter(std::string_view prefix) {
+  // The most of each candidate on one line, over the first lines; quoted text does not count.
+  constexpr std::string_view kCandidates = ",\t;";
+  int most[3] = {0, 0, 0}, on_line[3] = {0, 0, 0};
+  bool quoted = false;
+  int lines = 0;
+  for (char c : prefix) {
+    if (c == '"') quoted = !quoted;
+    if (quoted) continue;
+    if (c == '\n') {
+      for (int i = 0; i < 3; ++i)
+        most[i] = std::max(most[i], std::exchange(on_line[i], 0));
+      if (++lines == HeaderSearch::kRowsSearched) break;
+    } else if (size_t i = kCandidates.find(c); i != std::string_view::npos) {
+      ++on_line[i];
+    }
+  }
+  for (int i = 0; i < 3; ++i)
+    most[i] = std::max(most[i], on_line[i]);
+  if (most[1] > most[0] && most[1] >= most[2]) return '\t';
+  if (most[2] > most[0] && most[2] > most[1]) return ';';
+  return ',';
+}
+
+std::unique_ptr<TableReader> open_table(Utf8Reader& text, std::optional<InputFormat> format,
+                                        const HeaderSearch& header) {
   switch (format.value_or(detect_input_format(text.peek()))) {
     case InputFormat::csv:
-      return std::make_unique<CsvTable>(text);
+      return std::make_unique<CsvTable>(text, detect_delimiter(text.peek()), header);
     case InputFormat::ndjson:
       return std::make_unique<NdjsonTable>(text);
     case InputFormat::json:

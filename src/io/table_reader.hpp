@@ -1,9 +1,11 @@
 #pragma once
-// Imported files as tables: a header and rows of text cells, whatever the format — CSV (RFC 4180),
+// Imported files as tables: a header and rows of text cells, whatever the format — CSV (RFC 4180;
+// comma, tab or semicolon delimited),
 // NDJSON (one object a line) or a JSON array of objects — detected from the content or given.
 // JSON objects are flattened to cells by key; the header grows as new keys appear. Every cell
 // keeps the line it came from, so problems are reported by file, line and column.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -38,10 +40,26 @@ class TableReader {
   virtual bool next(TableRow& row) = 0;
   // How messages name a column: "3 (统一社会信用代码)" for CSV, the key for JSON.
   virtual std::string column_label(size_t column) const = 0;
+  // The line of the header row (rows above it were skipped); 0 when there is none (JSON).
+  virtual int64_t header_line() const { return 0; }
 };
 
-// Opens a table on decoded text. A CSV file's header is read at once (Error(bad_input) when
-// there is none).
-std::unique_ptr<TableReader> open_table(Utf8Reader& text, std::optional<InputFormat> format);
+// Where a delimited text's header row is. Templates put a title and 填表说明 rows above it.
+struct HeaderSearch {
+  static constexpr int kRowsSearched = 10;
+  // How many cells of a row name known columns. The header is the first of the first
+  // kRowsSearched non-blank rows with the highest score (the first row when none scores).
+  std::function<int(const std::vector<std::string>&)> score;
+  std::optional<int64_t> line;  // --header-row: the header is the first row from this line on
+};
+
+// ',' unless the first lines of `prefix` have more tabs or semicolons (outside quotes) on one
+// line than commas: TSV and the semicolon CSV of decimal-comma locales.
+char detect_delimiter(std::string_view prefix);
+
+// Opens a table on decoded text. A CSV file's header is found and read at once
+// (Error(bad_input) when there is none).
+std::unique_ptr<TableReader> open_table(Utf8Reader& text, std::optional<InputFormat> format,
+                                        const HeaderSearch& header = {});
 
 }  // namespace credit::io

@@ -92,7 +92,14 @@ Json FileImport::read(const InputFile& input, const ReadOptions& options) {
   const domain::KindSpec& spec = applier_.spec();
   io::DigestSource digest(*input.source);
   io::Utf8Reader text(digest, options.encoding);
-  auto table = io::open_table(text, options.format);
+  io::HeaderSearch search;
+  search.line = options.header_row;
+  search.score = [&spec](const std::vector<std::string>& cells) {
+    return static_cast<int>(std::count_if(cells.begin(), cells.end(), [&](const std::string& c) {
+      return spec.match_header(c) >= 0;
+    }));
+  };
+  auto table = io::open_table(text, options.format, search);
   const bool csv = table->format() == io::InputFormat::csv;
   ColumnMap columns(spec, *table, input.name);
   io::TableRow row;
@@ -168,6 +175,7 @@ Json FileImport::read(const InputFile& input, const ReadOptions& options) {
           {"encoding", io::to_string(text.encoding())},
           {"bom", text.had_bom()},
           {"format", io::to_string(table->format())},
+          {"header_line", table->header_line()},
           {"rows", rows}};
 }
 

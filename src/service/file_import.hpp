@@ -14,6 +14,7 @@ namespace credit::service {
 struct ReadOptions {
   std::optional<io::Encoding> encoding;
   std::optional<io::InputFormat> format;
+  std::optional<int64_t> header_row;  // --header-row: the header's line (else found)
 };
 
 class FileImport {

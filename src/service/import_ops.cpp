@@ -37,6 +37,7 @@ ReadOptions read_options(ActionContext& ctx) {
       fail(ErrorCode::bad_input, fmt::format("unknown input format '{}'", *name),
            "use csv, ndjson or json");
   }
+  if (int64_t line = ctx.integer("header_row", 0); line > 0) o.header_row = line;
   return o;
 }
 
@@ -93,6 +94,7 @@ Json import_run(ActionContext& ctx) {
   b.options = {{"skip_invalid", skip_invalid}};
   if (options.encoding) b.options["encoding"] = io::to_string(*options.encoding);
   if (options.format) b.options["input_format"] = io::to_string(*options.format);
+  if (options.header_row) b.options["header_row"] = *options.header_row;
   const RunMode mode = b.authorization_id ? RunMode::commit : RunMode::stage;
 
   store::Savepoint whole(db, "import_batch");  // a dry run rolls everything back

@@ -205,6 +205,63 @@ expect_err "malformed.csv:4: text after the closing quote in column 1" "stray qu
 run credit import lf.csv --kind parking
 expect_rc 2 "an unknown kind is a usage error"
 
+# --- real templates: title and 填表说明 rows, * markers, 序号, dates as Chinese templates and
+# spreadsheets write them, tab and semicolon delimiters, 2016-era codes ---
+sample --rows 12 --seed 21 | tr -d '\r' >tpl-base.csv
+python3 - <<'EOF2'
+import csv
+rows = list(csv.reader(open("tpl-base.csv", encoding="utf-8-sig")))
+head, data = rows[0], rows[1:]
+jd = head.index("处罚决定日期")
+forms = ["{y}年{m}月{d}日", "{y}.{m:02}.{d:02}", "{y}/{m}/{d}", "{y}-{m:02}-{d:02} 00:00:00"]
+import datetime
+for i, r in enumerate(data):
+    y, m, d = map(int, r[jd].split("-"))
+    if i % 5 == 4:
+        r[jd] = str((datetime.date(y, m, d) - datetime.date(1899, 12, 30)).days)  # Excel serial
+    else:
+        r[jd] = forms[i % 4].format(y=y, m=m, d=d)
+marked = ["*" + h if i % 3 == 0 else ("＊" + h if i % 3 == 1 else h) for i, h in enumerate(head)]
+def write(name, delim, header):
+    with open(name, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, delimiter=delim, lineterminator="\n")
+        w.writerow(["某某市市场监督管理局行政处罚信息公示表"])
+        w.writerow(["填表说明：带*号的为必填项；日期格式为YYYY年M月D日"])
+        w.writerow([])
+        w.writerow(["序号"] + header)
+        for n, r in enumerate(data, 1):
+            w.writerow([str(n)] + r)
+write("tpl-tab.txt", "\t", marked)
+write("tpl-semi.csv", ";", marked)
+old = {"统一社会信用代码": "CF_XDR_SHXYM", "组织机构代码": "CF_XDR_ZDM", "工商注册号": "CF_XDR_GSDJ",
+       "法定代表人": "CF_FR", "违法行为类型": "CF_CFMC", "处罚机关": "CF_XZJG"}
+write("tpl-2016.csv", ",", [old.get(h, h) for h in head])
+EOF2
+for f in tpl-tab.txt tpl-semi.csv tpl-2016.csv; do
+  run credit import $f --kind penalty --dry-run --format json
+  expect_rc 0 "$f: template imported"
+  expect_eq "$(json_get .accepted <<<"$OUT")" "12" "$f: all 12 rows valid (dates in five forms)"
+  expect_eq "$(json_get .unknown_columns <<<"$OUT")" "[]" "$f: markers, 序号 and 2016 codes all mapped"
+  expect_eq "$(json_get .files.0.header_line <<<"$OUT")" "4" "$f: header found below the title rows"
+done
+run credit import tpl-tab.txt --kind penalty --dry-run --header-row 4 --format json
+expect_rc 0 "--header-row names the header's line"
+expect_eq "$(json_get .accepted <<<"$OUT")" "12" "--header-row: all rows"
+run credit import tpl-tab.txt --kind penalty --dry-run --header-row 2
+expect_rc 3 "--header-row at the 填表说明 row: the header lacks the columns"
+expect_err "header lacks required columns" "says which columns are missing"
+python3 - <<'EOF2'
+lines = open("tpl-tab.txt", encoding="utf-8").read().split("\n")
+cells = lines[4].split("\t")
+cells[[h.strip("*＊") for h in lines[3].split("\t")].index("处罚决定日期")] = "2025年2月30日"
+lines[4] = "\t".join(cells)
+open("tpl-bad.txt", "w", encoding="utf-8").write("\n".join(lines))
+EOF2
+run credit import tpl-bad.txt --kind penalty --dry-run
+expect_rc 3 "an impossible Chinese date is rejected"
+expect_err "tpl-bad.txt:5" "the row is named by its line under the title rows"
+expect_err "2025-02-30 does not exist" "the reason names the impossible date"
+
 # --- broken files fail cleanly ---
 printf 'a,b\n"never closed\n' >open-quote.csv
 run credit import open-quote.csv --kind penalty

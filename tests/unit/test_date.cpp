@@ -7,6 +7,7 @@
 #include "domain/date.hpp"
 
 using credit::domain::Date;
+using credit::domain::excel_serial_date;
 using credit::domain::parse_date_lenient;
 
 namespace {
@@ -115,6 +116,34 @@ TEST_CASE("parse_date_lenient: the three 双公示 forms") {
   CHECK(parse_date_lenient("2024-03-05").error.empty());
 }
 
+TEST_CASE("parse_date_lenient: the forms spreadsheets and Chinese templates produce") {
+  CHECK(parse_date_lenient("2025年4月5日").date == ymd(2025, 4, 5));
+  CHECK(parse_date_lenient("2025年04月05日").date == ymd(2025, 4, 5));
+  CHECK(parse_date_lenient("2025.04.05").date == ymd(2025, 4, 5));
+  CHECK(parse_date_lenient("2025.4.5").date == ymd(2025, 4, 5));
+  CHECK(parse_date_lenient("2025-04-05 00:00:00").date == ymd(2025, 4, 5));
+  CHECK(parse_date_lenient("2025/4/5 0:00").date == ymd(2025, 4, 5));
+  CHECK(parse_date_lenient("2025-04-05T00:00:00").date == ymd(2025, 4, 5));
+  CHECK(parse_date_lenient("2025-04-05 14:30:59.250").date == ymd(2025, 4, 5));
+  CHECK(parse_date_lenient("2025年4月5日 00:00:00").date == ymd(2025, 4, 5));
+  CHECK(parse_date_lenient("45752").date == ymd(2025, 4, 5));
+  CHECK(parse_date_lenient("45752.0").date == ymd(2025, 4, 5));
+  CHECK(parse_date_lenient("45752.75").date == ymd(2025, 4, 5));
+}
+
+TEST_CASE("excel_serial_date: the 1900 and 1904 systems") {
+  CHECK(excel_serial_date(1, false) == ymd(1900, 1, 1));
+  CHECK(excel_serial_date(59, false) == ymd(1900, 2, 28));
+  CHECK_FALSE(excel_serial_date(60, false).has_value());  // Excel's 1900-02-29
+  CHECK(excel_serial_date(61, false) == ymd(1900, 3, 1));
+  CHECK(excel_serial_date(45752, false) == ymd(2025, 4, 5));
+  CHECK(excel_serial_date(0, true) == ymd(1904, 1, 1));
+  CHECK(excel_serial_date(45752 - 1462, true) == ymd(2025, 4, 5));
+  CHECK(excel_serial_date(2958465, false) == ymd(9999, 12, 31));
+  CHECK_FALSE(excel_serial_date(2958466, false).has_value());
+  CHECK_FALSE(excel_serial_date(-1, true).has_value());
+}
+
 TEST_CASE("parse_date_lenient: impossible dates and other shapes are rejected with a reason") {
   auto err = [](const char* s) {
     const auto r = parse_date_lenient(s);
@@ -127,12 +156,18 @@ TEST_CASE("parse_date_lenient: impossible dates and other shapes are rejected wi
   CHECK(err("2024/13/01") == "month 13 does not exist (1–12)");
   CHECK(err("2024-00-10") == "month 0 does not exist (1–12)");
   CHECK(err("0000-01-01") == "year 0000 does not exist");
-  CHECK(err("2024-03/05") == "mixed separators: use either '-' or '/' throughout");
+  CHECK(err("2024-03/05") == "mixed separators: use one of '-', '/' or '.' throughout");
+  CHECK(err("2024年2月30日") == "2024-02-30 does not exist: February 2024 has 29 days");
   CHECK(err("") == "empty date");
-  const std::string shape = "expected a date as YYYY-MM-DD, YYYY/MM/DD or YYYYMMDD";
-  for (const char* s : {"2024.03.05", "2024-003-05", "24-03-05", "2024-03-", "2024--05",
-                        " 2024-03-05", "2024-03-05 ", "2024年3月5日", "202403051", "2024030",
-                        "abcdefgh", "2024-3-005", "2024/03/05/", "１２３４-01-01"}) {
+  const std::string shape =
+      "expected a date as YYYY-MM-DD, YYYY/MM/DD, YYYY.MM.DD, YYYYMMDD, YYYY年M月D日 or an Excel "
+      "date number such as 45752";
+  for (const char* s :
+       {"2024-003-05",   "24-03-05",        "2024-03-",         "2024--05",           "2024年3月",
+        "2024年3月5",    "2024年03月005日", "2024-03-05 25:00", "2024-03-05 00:00:0", "4575",
+        "457520",        "45752.",          "2024-03-05 noon",  " 2024-03-05",        "2024-03-05 ",
+        "202403051",     "2024030",         "abcdefgh",         "2024-3-005",         "2024/03/05/",
+        "１２３４-01-01"}) {
     CAPTURE(s);
     CHECK(err(s) == shape);
   }

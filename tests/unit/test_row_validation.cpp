@@ -114,6 +114,24 @@ TEST_CASE("the shipped kinds parse and map headers in Chinese, codes and variant
   CHECK(p.match_header("\xEF\xBB\xBF"
                        "行政相对人名称") == p.field_by_code("CF_XDR_MC"));
   CHECK(p.match_header("电话") == -1);
+  // Template markers and the 2016 standard's codes.
+  CHECK(p.match_header("*行政相对人名称") == p.field_by_code("CF_XDR_MC"));
+  CHECK(p.match_header("＊处罚决定日期") == p.field_by_code("CF_JDRQ"));
+  CHECK(p.match_header("CF_XDR_ZDM") == p.field_by_code("CF_XDR_ZZJG"));
+  CHECK(p.match_header("CF_XDR_GSDJ") == p.field_by_code("CF_XDR_GSZC"));
+  CHECK(p.match_header("CF_FR") == p.field_by_code("CF_FRDB"));
+  CHECK(p.match_header("CF_CFMC") == p.field_by_code("CF_WFXW"));
+  const KindSpec& l = io::shipped_kind_spec(Kind::license);
+  CHECK(l.match_header("XK_XMMC") == l.field_by_code("XK_XKWS"));
+  CHECK(l.match_header("XK_SPLB") == l.field_by_code("XK_XKLB"));
+  CHECK(l.match_header("XK_JZQ") == l.field_by_code("XK_YXQZI"));
+  for (const char* ignored : {"序号", "DFBM", "SJC", "地方编码", "数据更新时间戳", "错误原因"}) {
+    CAPTURE(ignored);
+    CHECK(p.match_header(ignored) == -1);
+    CHECK(p.ignores_header(ignored));
+    CHECK(l.ignores_header(ignored));
+  }
+  CHECK_FALSE(p.ignores_header("联系电话"));
 }
 
 TEST_CASE("map_header: unknown, missing, duplicate and rejects-file columns") {
@@ -127,7 +145,7 @@ TEST_CASE("map_header: unknown, missing, duplicate and rejects-file columns") {
   CHECK(m.ok());
   REQUIRE(m.unknown_columns.size() == 1);
   CHECK(header[m.unknown_columns[0]] == "联系电话");
-  CHECK(m.column_field.back() == HeaderMapping::kRejectColumn);
+  CHECK(m.column_field.back() == HeaderMapping::kIgnored);
 
   header.erase(header.begin());  // 行政相对人名称
   header.push_back("CF_WSH");    // a second 行政处罚决定书文号
