@@ -15,7 +15,24 @@ std::string text(const Json& v) {
   return io::Output::cell_text(v);
 }
 
-void render_record(Context& ctx, const Json& r) {
+// The fields table; with --explain a column naming the rules that masked each value.
+void render_fields(Context& ctx, const Json& fields, bool explain) {
+  if (!explain)
+    return ctx.out().rows({{"name", "FIELD"}, {"code", "CODE"}, {"value", "VALUE"}}, fields);
+  Json rows = Json::array();
+  for (const auto& f : fields) {
+    Json row = f;
+    std::string rules;
+    for (const auto& id : f.value("masked_by", Json::array()))
+      rules += (rules.empty() ? "" : " ") + id.get<std::string>();
+    row["rules"] = rules;
+    rows.push_back(std::move(row));
+  }
+  ctx.out().rows({{"name", "FIELD"}, {"code", "CODE"}, {"value", "VALUE"}, {"rules", "MASKED BY"}},
+                 rows);
+}
+
+void render_record(Context& ctx, const Json& r, bool explain) {
   auto& out = ctx.out();
   const Json& rec = r["record"];
   const Json& why = rec["derivation"];
@@ -42,7 +59,7 @@ void render_record(Context& ctx, const Json& r) {
   out.say(fmt::format("last change      batch {} at {}", text(rec["batch_id"]),
                       text(rec["updated_at"])));
   out.say("");
-  out.rows({{"name", "FIELD"}, {"code", "CODE"}, {"value", "VALUE"}}, r["fields"]);
+  render_fields(ctx, r["fields"], explain);
   if (r["history"].empty()) return;
   out.say("\nhistory (each earlier version and the change that replaced it):");
   for (const auto& h : r["history"]) {
@@ -57,13 +74,16 @@ void render_record(Context& ctx, const Json& r) {
 
 void setup_show(CLI::App& parent, Context& ctx) {
   auto id = std::make_shared<int64_t>(0);
+  auto explain = std::make_shared<bool>(false);
   auto* app = parent.add_subcommand(
       "show", "show a record: its fields, derived values with their rules, and its history");
   app->add_option("id", *id, "the record number")->required();
-  app->callback([&ctx, id] {
+  app->add_flag("--explain", *explain,
+                "name the rules that masked each field (personal data masked, free text screened)");
+  app->callback([&ctx, id, explain] {
     Json r = ctx.call("record.show", {{"record", *id}});
     if (ctx.out().format() != io::Format::table) return ctx.out().object(r);
-    render_record(ctx, r);
+    render_record(ctx, r, *explain);
   });
 }
 
@@ -122,7 +142,11 @@ extern const CommandDef cmd_record{
     "disclosure level) each with the rule that produced it, and its history: every earlier "
     "version with who replaced it, when, how (import, amend, revoke) and the fields that changed. "
     "Personal data (a natural person's name and ID numbers) is masked unless the caller may see "
-    "its own department's data unmasked.\n\n"
+    "its own department's data unmasked, and free text (违法事实, 处罚内容, 备注 …) is screened: "
+    "ID, "
+    "phone and bank-card numbers, e-mail addresses, address details, health and religion and the "
+    "subject's own name are masked by the policy's privacy rules; `--explain` names the rules "
+    "that masked each field (JSON: `masked_by`).\n\n"
     "`record amend ID --set FIELD=VALUE … --reason …` corrects fields; the result is validated "
     "like an imported row and the natural key stays unique. `record revoke ID --reason …` marks "
     "a record revoked (the publish run withdraws it). Both follow the import rules: an operator "

@@ -41,6 +41,8 @@ _credit() {
       "/objection/file") path="$path/$w" ;;
       "/objection/resolve") path="$path/$w" ;;
       "/objection/list") path="$path/$w" ;;
+      "/privacy") path="$path/$w" ;;
+      "/privacy/scan") path="$path/$w" ;;
       "/publish") path="$path/$w" ;;
       "/purge-expired") path="$path/$w" ;;
       "/report") path="$path/$w" ;;
@@ -123,6 +125,7 @@ _credit() {
     "/objection/list":--status) COMPREPLY=($(compgen -W "open upheld dismissed" -- "$cur")); return ;;
     "/objection/list":--dept) return ;;
     "/objection/list":--limit) return ;;
+    "/privacy/scan":--limit) return ;;
     "/publish":--out) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     "/publish":--to) return ;;
     "/publish":--portal-cacert) COMPREPLY=($(compgen -f -- "$cur")); return ;;
@@ -176,7 +179,7 @@ _credit() {
     "/serve":--threads) return ;;
   esac
   case "$path" in
-    "") subs="init migrate user whoami policy import record query repair objection publish purge-expired report calendar audit serve"; opts="--store --token --token-file --cacert --format --quiet -q --verbose -v --config --version" ;;
+    "") subs="init migrate user whoami policy import record query repair objection privacy publish purge-expired report calendar audit serve"; opts="--store --token --token-file --cacert --format --quiet -q --verbose -v --config --version" ;;
     "/init") subs=""; opts="--admin" ;;
     "/migrate") subs=""; opts="--dry-run" ;;
     "/user") subs="add list disable enable token"; opts="" ;;
@@ -190,7 +193,7 @@ _credit() {
     "/policy/show") subs=""; opts="" ;;
     "/policy/list") subs=""; opts="" ;;
     "/policy/set") subs=""; opts="" ;;
-    "/import") subs="approve reject list show authorize authorizations"; opts="--kind --input-format --encoding --skip-invalid --dry-run --rejects --reason" ;;
+    "/import") subs="approve reject list show authorize authorizations"; opts="--kind --input-format --encoding --skip-invalid --dry-run --strict-privacy --rejects --reason" ;;
     "/import/approve") subs=""; opts="--reason --skip-invalid --rejects" ;;
     "/import/reject") subs=""; opts="--reason" ;;
     "/import/list") subs=""; opts="--status --kind --limit" ;;
@@ -198,7 +201,7 @@ _credit() {
     "/import/authorize") subs=""; opts="--dept --kind --until --revoke --reason" ;;
     "/import/authorizations") subs=""; opts="" ;;
     "/record") subs="show amend revoke"; opts="" ;;
-    "/record/show") subs=""; opts="" ;;
+    "/record/show") subs=""; opts="--explain" ;;
     "/record/amend") subs=""; opts="--set --reason" ;;
     "/record/revoke") subs=""; opts="--reason" ;;
     "/query") subs=""; opts="--uscc --id-number --name --kind --status --severity --authority --decided-from --decided-to --in-publicity --include-archived --level --purpose --limit --after --count" ;;
@@ -213,6 +216,8 @@ _credit() {
     "/objection/file") subs=""; opts="--reason --evidence" ;;
     "/objection/resolve") subs=""; opts="--uphold --dismiss --set --revoke --reason" ;;
     "/objection/list") subs=""; opts="--status --dept --overdue --limit" ;;
+    "/privacy") subs="scan"; opts="" ;;
+    "/privacy/scan") subs=""; opts="--limit" ;;
     "/publish") subs=""; opts="--out --to --portal-cacert --full --dry-run --attempts --timeout --retry-delay" ;;
     "/purge-expired") subs=""; opts="--dry-run" ;;
     "/report") subs="summary compliance expiring activity"; opts="" ;;

@@ -97,13 +97,20 @@ domain::RecordView require_view(const ActionContext& ctx, const StoredRecord& r)
   return view;
 }
 
-// A value as the caller may see it (domain::disclose).
+// A value as the caller may see it (domain::FieldDisclosure: masked personal fields, screened
+// free text).
 class Masker {
  public:
-  Masker(const domain::PolicyProfile& policy, bool clear, bool natural_person)
-      : policy_(policy), clear_(clear), natural_person_(natural_person) {}
-  std::string field(const domain::FieldSpec& f, const std::string& v) const {
-    return domain::disclose(domain::personal_kind(f, natural_person_), v, clear_, policy_.masking);
+  Masker(const domain::PolicyProfile& policy, bool clear, bool natural_person,
+         std::string subject_name = {})
+      : screener_(policy.privacy, policy.masking),
+        fields_(policy.masking, screener_, clear, natural_person, std::move(subject_name)) {}
+  Masker(const Masker&) = delete;
+  Masker& operator=(const Masker&) = delete;
+
+  std::string field(const domain::FieldSpec& f, const std::string& v,
+                    std::vector<std::string>* rules = nullptr) const {
+    return fields_.value(f, v, rules);
   }
   // A records column holding the value of the field with this role.
   void column(Json& record, const char* name, const domain::KindSpec& spec,
@@ -114,18 +121,22 @@ class Masker {
   }
 
  private:
-  const domain::PolicyProfile& policy_;
-  bool clear_, natural_person_;
+  domain::Screener screener_;
+  domain::FieldDisclosure fields_;
 };
 
 Json fields_json(const domain::KindSpec& spec, const std::vector<std::string>& values,
                  const Masker& mask) {
   Json out = Json::array();
-  for (size_t i = 0; i < spec.fields.size(); ++i)
-    if (!values[i].empty())
-      out.push_back({{"code", spec.fields[i].code},
-                     {"name", spec.fields[i].name},
-                     {"value", mask.field(spec.fields[i], values[i])}});
+  for (size_t i = 0; i < spec.fields.size(); ++i) {
+    if (values[i].empty()) continue;
+    std::vector<std::string> rules;  // the rules that masked the value (record show --explain)
+    std::string shown = mask.field(spec.fields[i], values[i], &rules);
+    out.push_back({{"code", spec.fields[i].code},
+                   {"name", spec.fields[i].name},
+                   {"value", std::move(shown)},
+                   {"masked_by", std::move(rules)}});
+  }
   return out;
 }
 
@@ -175,7 +186,8 @@ Json record_show(ActionContext& ctx) {
   const domain::RecordView view = require_view(ctx, r);
   const bool clear = view.clear;
   auto policy = active_policy(ctx.db());
-  Masker mask(policy->profile, clear, r.subject_type == "natural_person");
+  Masker mask(policy->profile, clear, r.subject_type == "natural_person",
+              r.columns["subject_name"].get<std::string>());
   Json record = r.columns;
   mask.column(record, "subject_name", *r.spec, domain::Role::subject_name);
   mask.column(record, "id_number", *r.spec, domain::Role::id_number);
