@@ -83,6 +83,18 @@ TEST_CASE("readers and converter survive random and mutated input") {
   }
 }
 
+TEST_CASE("the privacy screener survives random and mutated text") {
+  std::mt19937_64 rng(12);
+  const std::string seed =
+      "张三\x1f张三（身份证号110105195001010039，住北京市朝阳区幸福路8号3单元201室，电话13912345678"
+      "，"
+      "患有糖尿病，信仰伊斯兰教）邮箱a.b@example."
+      "com，卡号6222020200112233446，京朝市监罚〔2025〕123号";
+  CHECK(fuzz::screen_bytes(seed) > 0);
+  for (int i = 0; i < 5000; ++i)
+    survive(fuzz::screen_bytes, i % 4 == 0 ? random_bytes(rng, 300) : mutate(rng, seed));
+}
+
 TEST_CASE("the row validator survives random fields") {
   std::mt19937_64 rng(7);
   const std::string valid =
