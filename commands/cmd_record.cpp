@@ -52,8 +52,17 @@ void render_record(Context& ctx, const Json& r, bool explain) {
   note("publicity_notes");
   out.say(
       fmt::format("earliest repair  {}{}", text(rec["earliest_repair"]), rule("earliest_repair")));
-  out.say(fmt::format("published        {}{}", rec["publish"].get<int64_t>() ? "yes" : "no",
-                      rule("publish")));
+  // "yes" only while the portal shows it: the policy publishes it and it is published now.
+  const bool archived = rec["archived"].get<int64_t>() != 0;
+  if (!rec["publish"].get<int64_t>())
+    out.say(fmt::format("published        no (not published by the policy){}", rule("publish")));
+  else if (rec.value("published_now", false))
+    out.say(fmt::format("published        yes{}", rule("publish")));
+  else if (archived || rec["status"] != "active")
+    out.say(fmt::format("published        no (withdrawn: {}{})", text(rec["status"]),
+                        archived ? ", archived" : ""));
+  else
+    out.say(fmt::format("published        not yet (due by the next release){}", rule("publish")));
   out.say(fmt::format("disclosure       {}{}", text(rec["disclosure"]), rule("disclosure")));
   note("disclosure_why");
   out.say(fmt::format("last change      batch {} at {}", text(rec["batch_id"]),
@@ -75,13 +84,19 @@ void render_record(Context& ctx, const Json& r, bool explain) {
 void setup_show(CLI::App& parent, Context& ctx) {
   auto id = std::make_shared<int64_t>(0);
   auto explain = std::make_shared<bool>(false);
+  auto purpose = std::make_shared<std::string>();
   auto* app = parent.add_subcommand(
       "show", "show a record: its fields, derived values with their rules, and its history");
   app->add_option("id", *id, "the record number")->required();
   app->add_flag("--explain", *explain,
                 "name the rules that masked each field (personal data masked, free text screened)");
-  app->callback([&ctx, id, explain] {
-    Json r = ctx.call("record.show", {{"record", *id}});
+  app->add_option("--purpose", *purpose,
+                  "why the record is read: required beyond the public level or for personal data "
+                  "in clear, registered in the audit log (查询使用登记)");
+  app->callback([&ctx, id, explain, purpose] {
+    Json params = {{"record", *id}};
+    if (!purpose->empty()) params["purpose"] = *purpose;
+    Json r = ctx.call("record.show", params);
     if (ctx.out().format() != io::Format::table) return ctx.out().object(r);
     render_record(ctx, r, *explain);
   });
@@ -146,7 +161,11 @@ extern const CommandDef cmd_record{
     "ID, "
     "phone and bank-card numbers, e-mail addresses, address details, health and religion and the "
     "subject's own name are masked by the policy's privacy rules; `--explain` names the rules "
-    "that masked each field (JSON: `masked_by`).\n\n"
+    "that masked each field (JSON: `masked_by`). Like `credit query`, reading a record beyond "
+    "the public level, or with personal data in clear, needs --purpose, registered in the audit "
+    "log (查询使用登记). Withdrawn records (expired, repaired, revoked, archived) are no longer "
+    "shared: only their own department and the credit centre read them, and they never show as "
+    "published.\n\n"
     "`record amend ID --set FIELD=VALUE … --reason …` corrects fields; the result is validated "
     "like an imported row and the natural key stays unique. `record revoke ID --reason …` marks "
     "a record revoked (the publish run withdraws it). Both follow the import rules: an operator "

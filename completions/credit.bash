@@ -88,6 +88,7 @@ _credit() {
     "/import/authorize":--until) return ;;
     "/import/authorize":--revoke) return ;;
     "/import/authorize":--reason) return ;;
+    "/record/show":--purpose) return ;;
     "/record/amend":--set) return ;;
     "/record/amend":--reason) return ;;
     "/record/revoke":--reason) return ;;
@@ -201,7 +202,7 @@ _credit() {
     "/import/authorize") subs=""; opts="--dept --kind --until --revoke --reason" ;;
     "/import/authorizations") subs=""; opts="" ;;
     "/record") subs="show amend revoke"; opts="" ;;
-    "/record/show") subs=""; opts="--explain" ;;
+    "/record/show") subs=""; opts="--explain --purpose" ;;
     "/record/amend") subs=""; opts="--set --reason" ;;
     "/record/revoke") subs=""; opts="--reason" ;;
     "/query") subs=""; opts="--uscc --id-number --name --kind --status --severity --authority --decided-from --decided-to --in-publicity --include-archived --level --purpose --limit --after --count" ;;

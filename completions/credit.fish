@@ -78,6 +78,7 @@ complete -c credit -n "test (__credit_path) = '/record'" -a show -d 'show a reco
 complete -c credit -n "test (__credit_path) = '/record'" -a amend -d 'correct fields of a record (validated like an import row), with a reason'
 complete -c credit -n "test (__credit_path) = '/record'" -a revoke -d 'revoke a record (e.g. a decision annulled), with a reason'
 complete -c credit -n "test (__credit_path) = '/record/show'" -l explain -d 'name the rules that masked each field (personal data masked, free text screened)'
+complete -c credit -n "test (__credit_path) = '/record/show'" -l purpose -x -d 'why the record is read: required beyond the public level or for personal data in clear, registered in the audit log (查询使用登记)'
 complete -c credit -n "test (__credit_path) = '/record/amend'" -l set -x -d 'FIELD=VALUE, the field by its Chinese name or code; repeat'
 complete -c credit -n "test (__credit_path) = '/record/amend'" -l reason -x -d 'why: kept in the history and the audit log'
 complete -c credit -n "test (__credit_path) = '/record/revoke'" -l reason -x -d 'why: kept in the history and the audit log'

@@ -55,7 +55,8 @@ RecordView view_of(const Audience& a, Disclosure stored, std::string_view status
                    std::string_view record_dept) {
   RecordView v;
   v.effective = effective_level(stored, status, archived);
-  v.visible = may_see(a, v.effective, record_dept);
+  v.visible = may_see(a, v.effective, record_dept) &&
+              (!is_withdrawn(status, archived) || department_covers(a.dept, record_dept));
   v.clear = v.visible && sees_clear(a, record_dept);
   return v;
 }

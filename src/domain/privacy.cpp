@@ -107,6 +107,13 @@ bool contains_any(std::string_view text, const std::vector<std::string>& words) 
                      [&](const std::string& w) { return text.find(w) != std::string_view::npos; });
 }
 
+// Where a term may start: its first character (an ASCII term: its first two bytes), as 16 bits.
+unsigned term_key(std::string_view s, size_t i, char32_t c) {
+  if (c >= 0x80) return static_cast<unsigned>(c) & 0xFFFF;
+  const unsigned next = i + 1 < s.size() ? static_cast<unsigned char>(s[i + 1]) : 0;
+  return static_cast<unsigned>(c) << 8 | next;
+}
+
 // ---- numbers ----
 
 // The digits of a number as written (full-width ones as ASCII, separators dropped, X upper).
@@ -213,7 +220,7 @@ class Screener::Scan {
         clause_ = i + cp.len;
         if (!is_bracket(cp.c)) sentence_ = clause_;
         i = clause_;
-      } else if (size_t next = term(i); next != i) {
+      } else if (size_t next = term(i, cp.c); next != i) {
         i = next;
       } else if (is_chinese_numeral(cp.c) && (next = address(i)) != i) {
         i = next;
@@ -242,18 +249,16 @@ class Screener::Scan {
     return i;
   }
 
-  // The subject's name or a term at i: the position after what it took, or i.
-  size_t term(size_t i) {
+  // The subject's name or a term at i (its code point c): the position after what it took, or i.
+  size_t term(size_t i, char32_t c) {
     if (name_.size() >= 4 && t_.substr(i).starts_with(name_)) {
       add(i, i + name_.size(), PersonalData::name);
       return i + name_.size();
     }
-    if (i + 1 >= t_.size()) return i;
-    const unsigned key =
-        static_cast<unsigned char>(t_[i]) << 8 | static_cast<unsigned char>(t_[i + 1]);
-    if (!(s_.prefixes_[key / 64] >> (key % 64) & 1)) return i;
+    const unsigned key = term_key(t_, i, c);
+    if (!(s_.first_chars_[key / 64] >> (key % 64) & 1)) return i;
     for (const auto& term : s_.terms_) {
-      if (!t_.substr(i).starts_with(term.text)) continue;
+      if (term.key != key || !t_.substr(i).starts_with(term.text)) continue;
       const size_t end = clause_end(i);
       add(clause_, end, r_.terms[static_cast<size_t>(term.rule)].data, term.rule);
       return end;
@@ -443,13 +448,13 @@ class Screener::Scan {
 // ---- the screener ----
 
 Screener::Screener(const PrivacyRules& rules, const MaskingRules& masking)
-    : rules_(rules), masking_(masking), prefixes_(65536 / 64, 0) {
+    : rules_(rules), masking_(masking), first_chars_(65536 / 64, 0) {
   for (size_t r = 0; r < rules_.terms.size(); ++r)
     for (const auto& t : rules_.terms[r].terms) {
       if (t.size() < 2) continue;  // a one-byte term would take clauses everywhere
-      terms_.push_back({t, static_cast<int>(r)});
-      const unsigned key = static_cast<unsigned char>(t[0]) << 8 | static_cast<unsigned char>(t[1]);
-      prefixes_[key / 64] |= uint64_t{1} << (key % 64);
+      const unsigned key = term_key(t, 0, code_point(t, 0).c);
+      terms_.push_back({t, static_cast<int>(r), key});
+      first_chars_[key / 64] |= uint64_t{1} << (key % 64);
     }
   // Longer terms first, so 佛教徒 is reported rather than 佛教 (either takes the clause).
   std::stable_sort(terms_.begin(), terms_.end(),

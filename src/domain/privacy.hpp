@@ -63,6 +63,7 @@ class Screener {
   struct Term {
     std::string text;
     int rule;
+    unsigned key;  // its first character (privacy.cpp term_key)
   };
   class Scan;
 
@@ -73,7 +74,7 @@ class Screener {
   PrivacyRules rules_;
   MaskingRules masking_;
   std::vector<Term> terms_;
-  std::vector<uint64_t> prefixes_;  // bit set of the terms' first two bytes
+  std::vector<uint64_t> first_chars_;  // bit set of the terms' keys: one test per character
 };
 
 }  // namespace credit::domain

@@ -96,6 +96,9 @@ grep -qE "$SECRETS" <<<"$OUT" && fail "record show --explain shows personal data
 
 # --- the own department sees it in clear ---
 run credit record show "$P" --format json --token-file op.token
+expect_rc 2 "own department in clear: a purpose is required"
+expect_err "a purpose is required: record $P is at the public level and shown with personal data in clear" "says why"
+run credit record show "$P" --purpose '复核处罚决定' --format json --token-file op.token
 expect_out "患有糖尿病" "own department: clear"
 expect_eq "$(json_get .masked <<<"$OUT")" "false" "own department: not masked"
 
@@ -118,6 +121,22 @@ expect_eq "$(json_get .scanned <<<"$OUT")" "0" "scan: another department's recor
 run credit privacy scan --token-file pub.token
 expect_rc 5 "scan: the publisher may not read records"
 
+# --- archived records stop being shared; they never show as published ---
+credit record revoke "$N" --reason '行政复议撤销' --token-file op.token -q
+run credit query --uscc 91110000600037341L --include-archived --purpose '核查' --format json --token-file viewer.token
+expect_eq "$OUT" "[]" "another department's viewer: revoked record not listed"
+run credit query --uscc 91110000600037341L --include-archived --purpose '核查' --format json --token-file op.token
+expect_eq "$(json_get .0.status <<<"$OUT")" "revoked" "its own department still lists it"
+run credit record show "$N" --token-file viewer.token
+expect_rc 5 "another department's viewer: no record show of a revoked record"
+expect_err "no longer shared" "says why"
+run credit record show "$N" --token-file op.token
+expect_rc 2 "own department: the archive needs a purpose"
+run credit record show "$N" --purpose '复议答复' --token-file op.token
+expect_rc 0 "own department reads the archive with a purpose"
+expect_out "published +no \(withdrawn: revoked" "never 'published yes'"
+expect_eq "$(sqlite3 s.db "select reason from audit_log where action = 'record.show' and outcome = 'ok' order by seq desc limit 1")" "复议答复" "the purpose is registered"
+
 # --- a profile without privacy rules: no release, free text withheld ---
 python3 - "$CREDIT_SOURCE_DIR/share/policy/national-2026.json" >old.json <<'PY'
 import json, sys
@@ -127,7 +146,7 @@ p["id"] = "old-profile"
 json.dump(p, sys.stdout, ensure_ascii=False)
 PY
 credit policy set old.json --token-file admin.token -q
-credit record amend "$N" --set 罚款金额=6 --set 处罚内容=罚款人民币60000元 --reason '更正' --token-file op.token -q
+credit record amend "$P" --set 罚款金额=0.6 --set 处罚内容=罚款人民币6000元 --reason '更正' --token-file op.token -q
 run credit publish --out rel --token-file pub.token
 expect_rc 11 "no release without privacy rules"
 expect_err "has no privacy rules" "says why"
