@@ -231,9 +231,11 @@ Json record_show(ActionContext& ctx) {
 
 // ---- amend and revoke ----
 
-// Audit form of a change: personal values as HMACs, never in clear.
+// Audit form of a change: personal values as HMACs, never in clear; free text screened (as
+// HMACs when the profile has no privacy rules).
 Json audit_changes(ActionContext& ctx, const domain::KindSpec& spec, const Json& changes,
-                   bool natural_person) {
+                   bool natural_person, const domain::Screener& screener,
+                   std::string_view subject_name) {
   const std::string key = ctx.store.setting("audit.hmac_key").value_or("");
   auto hide = [&](const std::string& v) {
     return v.empty() ? v : "hmac:" + crypto::hmac_sha256_hex(key, v).substr(0, 32);
@@ -244,9 +246,13 @@ Json audit_changes(ActionContext& ctx, const domain::KindSpec& spec, const Json&
         spec.fields[static_cast<size_t>(spec.field_by_code(c["field"].get<std::string>()))];
     const bool personal = f.personal || (natural_person && f.role == domain::Role::subject_name);
     Json entry = c;
-    if (personal) {
+    if (personal || (f.free_text && !screener.active())) {
       entry["before"] = hide(c["before"]);
       entry["after"] = hide(c["after"]);
+    } else if (f.free_text) {
+      const std::string_view name = natural_person ? subject_name : std::string_view();
+      entry["before"] = screener.screen(c["before"].get<std::string>(), name).text;
+      entry["after"] = screener.screen(c["after"].get<std::string>(), name).text;
     }
     out.push_back(std::move(entry));
   }
@@ -381,8 +387,10 @@ Amendment prepare_amendment(ActionContext& ctx, const StoredRecord& r,
     fail(ErrorCode::conflict, fmt::format("record {} already has these values", r.id),
          "nothing was changed");
   // Replaces the call's parameters: the --set values may be personal.
+  const domain::Screener screener(policy->profile.privacy, policy->profile.masking);
   ctx.audit.params = {{"record", r.id},
-                      {"changes", audit_changes(ctx, *r.spec, a.changes, natural)}};
+                      {"changes", audit_changes(ctx, *r.spec, a.changes, natural, screener,
+                                                a.row.value(*r.spec, domain::Role::subject_name))}};
   return a;
 }
 

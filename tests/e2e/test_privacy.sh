@@ -121,6 +121,12 @@ expect_eq "$(json_get .scanned <<<"$OUT")" "0" "scan: another department's recor
 run credit privacy scan --token-file pub.token
 expect_rc 5 "scan: the publisher may not read records"
 
+# --- an amendment's audit entry holds free text screened, never in clear ---
+credit record amend "$P" --set 备注='联系电话13700001111' --reason '补充' --token-file op.token -q
+PARAMS=$(sqlite3 s.db "select params from audit_log where action = 'record.amend' order by seq desc limit 1")
+grep -q '联系电话137\*\*\*\*1111' <<<"$PARAMS" && pass || fail "audit: the new 备注 screened: $PARAMS"
+grep -qE "13700001111|13800138000|138 0013 8000" <<<"$PARAMS" && fail "audit: a phone number in clear" || pass
+
 # --- archived records stop being shared; they never show as published ---
 credit record revoke "$N" --reason '行政复议撤销' --token-file op.token -q
 run credit query --uscc 91110000600037341L --include-archived --purpose '核查' --format json --token-file viewer.token
