@@ -77,7 +77,7 @@ run_tests() {
   (cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --output-on-failure -j"$JOBS")
   # libFuzzer needs clang: a short run of each parser's fuzz target from its seed corpus.
-  CC=clang CXX=clang++ build build-fuzz Debug -DCREDIT_FUZZ=ON -- fuzz_table fuzz_encoding fuzz_validator
+  CC=clang CXX=clang++ build build-fuzz Debug -DCREDIT_FUZZ=ON -- fuzz_table fuzz_encoding fuzz_validator fuzz_privacy
   echo "==> fuzz (libFuzzer + ASan, 20,000 runs each)"
   (cd build-fuzz && ctest --output-on-failure -R '^fuzz\.')
 }

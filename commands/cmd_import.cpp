@@ -204,7 +204,7 @@ struct RunOptions {
   std::vector<std::string> files;
   std::string kind, input_format, encoding, rejects, reason;
   int64_t header_row = 0;
-  bool skip_invalid = false, dry_run = false;
+  bool skip_invalid = false, dry_run = false, strict_privacy = false;
 };
 
 void run_import(Context& ctx, const RunOptions& o) {
@@ -217,6 +217,7 @@ void run_import(Context& ctx, const RunOptions& o) {
   if (!o.encoding.empty()) params["encoding"] = o.encoding;
   if (o.header_row > 0) params["header_row"] = o.header_row;
   if (!o.reason.empty()) params["reason"] = o.reason;
+  if (o.strict_privacy) params["strict_privacy"] = true;
   BatchView view(ctx, o.rejects, total_size(o.files), o.files);
   std::vector<service::InputFile> inputs;
   for (const auto& f : o.files)
@@ -400,6 +401,8 @@ void setup(CLI::App& app, Context& ctx) {
   app.add_flag("--skip-invalid", o->skip_invalid,
                "import the valid rows even when some are rejected (default: all or nothing)");
   app.add_flag("--dry-run", o->dry_run, "validate and report; write nothing (still audited)");
+  app.add_flag("--strict-privacy", o->strict_privacy,
+               "reject rows whose free text holds personal data (default: a warning per field)");
   app.add_option("--rejects", o->rejects,
                  "write every rejected row to FILE, with the reason, ready to correct and import")
       ->type_name(kFileType);
@@ -441,7 +444,12 @@ extern const CommandDef cmd_import{
     "numbers; a decision date may not be in the future), amounts in "
     "万元, value lists, cross-field rules, duplicates in the file and the store's records of other "
     "departments. Noise — a label inside a value, full-width digits, spaces — is cleaned with a "
-    "warning. Severity and the publicity dates are derived from the active policy, each with the "
+    "warning. Free text (违法事实, 处罚内容, 备注 …) holding personal data — ID, phone or "
+    "bank-card "
+    "numbers, e-mail addresses, address details, health or religion — gets a warning naming the "
+    "field and the kind of data, never the value; with --strict-privacy (or the profile's "
+    "privacy.import.strict) such rows are rejected instead. Severity and the publicity dates are "
+    "derived from the active policy, each with the "
     "rule that produced it. Rejected rows are reported on stderr with file, line, column, value "
     "and reason; --rejects FILE writes all of them in the input's columns and encoding (UTF-8 with "
     "a BOM) plus 原文件行号, 错误列 and 错误原因, ready to correct and import again.\n\n"

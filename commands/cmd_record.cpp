@@ -15,7 +15,24 @@ std::string text(const Json& v) {
   return io::Output::cell_text(v);
 }
 
-void render_record(Context& ctx, const Json& r) {
+// The fields table; with --explain a column naming the rules that masked each value.
+void render_fields(Context& ctx, const Json& fields, bool explain) {
+  if (!explain)
+    return ctx.out().rows({{"name", "FIELD"}, {"code", "CODE"}, {"value", "VALUE"}}, fields);
+  Json rows = Json::array();
+  for (const auto& f : fields) {
+    Json row = f;
+    std::string rules;
+    for (const auto& id : f.value("masked_by", Json::array()))
+      rules += (rules.empty() ? "" : " ") + id.get<std::string>();
+    row["rules"] = rules;
+    rows.push_back(std::move(row));
+  }
+  ctx.out().rows({{"name", "FIELD"}, {"code", "CODE"}, {"value", "VALUE"}, {"rules", "MASKED BY"}},
+                 rows);
+}
+
+void render_record(Context& ctx, const Json& r, bool explain) {
   auto& out = ctx.out();
   const Json& rec = r["record"];
   const Json& why = rec["derivation"];
@@ -36,8 +53,17 @@ void render_record(Context& ctx, const Json& r) {
   out.say(
       fmt::format("earliest repair  {}{}", text(rec["earliest_repair"]), rule("earliest_repair")));
   note("earliest_repair_why");
-  out.say(fmt::format("published        {}{}", rec["publish"].get<int64_t>() ? "yes" : "no",
-                      rule("publish")));
+  // "yes" only while the portal shows it: the policy publishes it and it is published now.
+  const bool archived = rec["archived"].get<int64_t>() != 0;
+  if (!rec["publish"].get<int64_t>())
+    out.say(fmt::format("published        no (not published by the policy){}", rule("publish")));
+  else if (rec.value("published_now", false))
+    out.say(fmt::format("published        yes{}", rule("publish")));
+  else if (archived || rec["status"] != "active")
+    out.say(fmt::format("published        no (withdrawn: {}{})", text(rec["status"]),
+                        archived ? ", archived" : ""));
+  else
+    out.say(fmt::format("published        not yet (due by the next release){}", rule("publish")));
   out.say(fmt::format("disclosure       {}{}", text(rec["disclosure"]), rule("disclosure")));
   note("disclosure_why");
   if (why.contains("lenient")) out.say(fmt::format("lenient          yes{}", rule("lenient")));
@@ -45,7 +71,7 @@ void render_record(Context& ctx, const Json& r) {
   out.say(fmt::format("last change      batch {} at {}", text(rec["batch_id"]),
                       text(rec["updated_at"])));
   out.say("");
-  out.rows({{"name", "FIELD"}, {"code", "CODE"}, {"value", "VALUE"}}, r["fields"]);
+  render_fields(ctx, r["fields"], explain);
   if (r["history"].empty()) return;
   out.say("\nhistory (each earlier version and the change that replaced it):");
   for (const auto& h : r["history"]) {
@@ -60,13 +86,22 @@ void render_record(Context& ctx, const Json& r) {
 
 void setup_show(CLI::App& parent, Context& ctx) {
   auto id = std::make_shared<int64_t>(0);
+  auto explain = std::make_shared<bool>(false);
+  auto purpose = std::make_shared<std::string>();
   auto* app = parent.add_subcommand(
       "show", "show a record: its fields, derived values with their rules, and its history");
   app->add_option("id", *id, "the record number")->required();
-  app->callback([&ctx, id] {
-    Json r = ctx.call("record.show", {{"record", *id}});
+  app->add_flag("--explain", *explain,
+                "name the rules that masked each field (personal data masked, free text screened)");
+  app->add_option("--purpose", *purpose,
+                  "why the record is read: required beyond the public level or for personal data "
+                  "in clear, registered in the audit log (查询使用登记)");
+  app->callback([&ctx, id, explain, purpose] {
+    Json params = {{"record", *id}};
+    if (!purpose->empty()) params["purpose"] = *purpose;
+    Json r = ctx.call("record.show", params);
     if (ctx.out().format() != io::Format::table) return ctx.out().object(r);
-    render_record(ctx, r);
+    render_record(ctx, r, *explain);
   });
 }
 
@@ -125,7 +160,15 @@ extern const CommandDef cmd_record{
     "disclosure level) each with the rule that produced it, and its history: every earlier "
     "version with who replaced it, when, how (import, amend, revoke) and the fields that changed. "
     "Personal data (a natural person's name and ID numbers) is masked unless the caller may see "
-    "its own department's data unmasked.\n\n"
+    "its own department's data unmasked, and free text (违法事实, 处罚内容, 备注 …) is screened: "
+    "ID, "
+    "phone and bank-card numbers, e-mail addresses, address details, health and religion and the "
+    "subject's own name are masked by the policy's privacy rules; `--explain` names the rules "
+    "that masked each field (JSON: `masked_by`). Like `credit query`, reading a record beyond "
+    "the public level, or with personal data in clear, needs --purpose, registered in the audit "
+    "log (查询使用登记). Withdrawn records (expired, repaired, revoked, archived) are no longer "
+    "shared: only their own department and the credit centre read them, and they never show as "
+    "published.\n\n"
     "`record amend ID --set FIELD=VALUE … --reason …` corrects fields; the result is validated "
     "like an imported row and the natural key stays unique. `record revoke ID --reason …` marks "
     "a record revoked (the publish run withdraws it). Both follow the import rules: an operator "

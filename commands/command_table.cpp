@@ -21,6 +21,7 @@ extern const CommandDef cmd_purge;
 extern const CommandDef cmd_report;
 extern const CommandDef cmd_repair;
 extern const CommandDef cmd_objection;
+extern const CommandDef cmd_privacy;
 
 // One command a line, so that adding a command is a one-line change.
 // clang-format off
@@ -36,6 +37,7 @@ const std::vector<const CommandDef*>& command_table() {
       &cmd_query,
       &cmd_repair,
       &cmd_objection,
+      &cmd_privacy,
       &cmd_publish,
       &cmd_purge,
       &cmd_report,

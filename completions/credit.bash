@@ -41,6 +41,8 @@ _credit() {
       "/objection/file") path="$path/$w" ;;
       "/objection/resolve") path="$path/$w" ;;
       "/objection/list") path="$path/$w" ;;
+      "/privacy") path="$path/$w" ;;
+      "/privacy/scan") path="$path/$w" ;;
       "/publish") path="$path/$w" ;;
       "/purge-expired") path="$path/$w" ;;
       "/report") path="$path/$w" ;;
@@ -67,15 +69,11 @@ _credit() {
     *:--format) COMPREPLY=($(compgen -W "table json ndjson csv markdown html" -- "$cur")); return ;;
     *:--config) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     "/init":--admin) return ;;
-    "/init":--token-out) COMPREPLY=($(compgen -f -- "$cur")); return ;;
-    "/user/add":--token-out) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     "/user/add":--role) COMPREPLY=($(compgen -W "admin operator reviewer publisher auditor viewer" -- "$cur")); return ;;
     "/user/add":--dept) return ;;
-    "/user/token":--token-out) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     "/import":--kind) COMPREPLY=($(compgen -W "penalty license dishonest" -- "$cur")); return ;;
     "/import":--input-format) COMPREPLY=($(compgen -W "csv ndjson json" -- "$cur")); return ;;
     "/import":--encoding) COMPREPLY=($(compgen -W "utf-8 gb18030 gbk" -- "$cur")); return ;;
-    "/import":--header-row) return ;;
     "/import":--rejects) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     "/import":--reason) return ;;
     "/import/approve":--reason) return ;;
@@ -90,6 +88,7 @@ _credit() {
     "/import/authorize":--until) return ;;
     "/import/authorize":--revoke) return ;;
     "/import/authorize":--reason) return ;;
+    "/record/show":--purpose) return ;;
     "/record/amend":--set) return ;;
     "/record/amend":--reason) return ;;
     "/record/revoke":--reason) return ;;
@@ -127,6 +126,7 @@ _credit() {
     "/objection/list":--status) COMPREPLY=($(compgen -W "open upheld dismissed" -- "$cur")); return ;;
     "/objection/list":--dept) return ;;
     "/objection/list":--limit) return ;;
+    "/privacy/scan":--limit) return ;;
     "/publish":--out) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     "/publish":--to) return ;;
     "/publish":--portal-cacert) COMPREPLY=($(compgen -f -- "$cur")); return ;;
@@ -180,21 +180,21 @@ _credit() {
     "/serve":--threads) return ;;
   esac
   case "$path" in
-    "") subs="init migrate user whoami policy import record query repair objection publish purge-expired report calendar audit serve"; opts="--store --token --token-file --cacert --format --quiet -q --verbose -v --config --version" ;;
-    "/init") subs=""; opts="--admin --token-out" ;;
+    "") subs="init migrate user whoami policy import record query repair objection privacy publish purge-expired report calendar audit serve"; opts="--store --token --token-file --cacert --format --quiet -q --verbose -v --config --version" ;;
+    "/init") subs=""; opts="--admin" ;;
     "/migrate") subs=""; opts="--dry-run" ;;
     "/user") subs="add list disable enable token"; opts="" ;;
-    "/user/add") subs=""; opts="--token-out --role --dept" ;;
+    "/user/add") subs=""; opts="--role --dept" ;;
     "/user/list") subs=""; opts="" ;;
     "/user/disable") subs=""; opts="" ;;
     "/user/enable") subs=""; opts="" ;;
-    "/user/token") subs=""; opts="--token-out" ;;
+    "/user/token") subs=""; opts="" ;;
     "/whoami") subs=""; opts="" ;;
     "/policy") subs="show list set"; opts="" ;;
     "/policy/show") subs=""; opts="" ;;
     "/policy/list") subs=""; opts="" ;;
     "/policy/set") subs=""; opts="" ;;
-    "/import") subs="approve reject list show authorize authorizations"; opts="--kind --input-format --encoding --header-row --skip-invalid --dry-run --rejects --reason" ;;
+    "/import") subs="approve reject list show authorize authorizations"; opts="--kind --input-format --encoding --skip-invalid --dry-run --strict-privacy --rejects --reason" ;;
     "/import/approve") subs=""; opts="--reason --skip-invalid --rejects" ;;
     "/import/reject") subs=""; opts="--reason" ;;
     "/import/list") subs=""; opts="--status --kind --limit" ;;
@@ -202,7 +202,7 @@ _credit() {
     "/import/authorize") subs=""; opts="--dept --kind --until --revoke --reason" ;;
     "/import/authorizations") subs=""; opts="" ;;
     "/record") subs="show amend revoke"; opts="" ;;
-    "/record/show") subs=""; opts="" ;;
+    "/record/show") subs=""; opts="--explain --purpose" ;;
     "/record/amend") subs=""; opts="--set --reason" ;;
     "/record/revoke") subs=""; opts="--reason" ;;
     "/query") subs=""; opts="--uscc --id-number --name --kind --status --severity --authority --decided-from --decided-to --in-publicity --include-archived --level --purpose --limit --after --count" ;;
@@ -217,6 +217,8 @@ _credit() {
     "/objection/file") subs=""; opts="--reason --evidence" ;;
     "/objection/resolve") subs=""; opts="--uphold --dismiss --set --revoke --reason" ;;
     "/objection/list") subs=""; opts="--status --dept --overdue --limit" ;;
+    "/privacy") subs="scan"; opts="" ;;
+    "/privacy/scan") subs=""; opts="--limit" ;;
     "/publish") subs=""; opts="--out --to --portal-cacert --full --dry-run --attempts --timeout --retry-delay" ;;
     "/purge-expired") subs=""; opts="--dry-run" ;;
     "/report") subs="summary compliance expiring activity"; opts="" ;;

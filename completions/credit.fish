@@ -2,7 +2,7 @@
 function __credit_path
     set -l path ""
     for t in (commandline -opc)[2..-1]
-        if contains -- "$path/$t" "/init" "/migrate" "/user" "/user/add" "/user/list" "/user/disable" "/user/enable" "/user/token" "/whoami" "/policy" "/policy/show" "/policy/list" "/policy/set" "/import" "/import/approve" "/import/reject" "/import/list" "/import/show" "/import/authorize" "/import/authorizations" "/record" "/record/show" "/record/amend" "/record/revoke" "/query" "/repair" "/repair/submit" "/repair/approve" "/repair/reject" "/repair/object" "/repair/list" "/repair/show" "/objection" "/objection/file" "/objection/resolve" "/objection/list" "/publish" "/purge-expired" "/report" "/report/summary" "/report/compliance" "/report/expiring" "/report/activity" "/calendar" "/calendar/show" "/calendar/load" "/audit" "/audit/export" "/audit/verify" "/audit/checkpoint" "/audit/key" "/serve"
+        if contains -- "$path/$t" "/init" "/migrate" "/user" "/user/add" "/user/list" "/user/disable" "/user/enable" "/user/token" "/whoami" "/policy" "/policy/show" "/policy/list" "/policy/set" "/import" "/import/approve" "/import/reject" "/import/list" "/import/show" "/import/authorize" "/import/authorizations" "/record" "/record/show" "/record/amend" "/record/revoke" "/query" "/repair" "/repair/submit" "/repair/approve" "/repair/reject" "/repair/object" "/repair/list" "/repair/show" "/objection" "/objection/file" "/objection/resolve" "/objection/list" "/privacy" "/privacy/scan" "/publish" "/purge-expired" "/report" "/report/summary" "/report/compliance" "/report/expiring" "/report/activity" "/calendar" "/calendar/show" "/calendar/load" "/audit" "/audit/export" "/audit/verify" "/audit/checkpoint" "/audit/key" "/serve"
             set path "$path/$t"
         end
     end
@@ -19,6 +19,7 @@ complete -c credit -n "test (__credit_path) = ''" -a record -d 'show a record wi
 complete -c credit -n "test (__credit_path) = ''" -a query -d 'find records by credit code, ID number or name; masked per role, every use registered'
 complete -c credit -n "test (__credit_path) = ''" -a repair -d 'credit repair (信用修复): submit with evidence, approve or reject, public notice'
 complete -c credit -n "test (__credit_path) = ''" -a objection -d 'objections to records (异议): file, resolve, list'
+complete -c credit -n "test (__credit_path) = ''" -a privacy -d 'find personal data that departments wrote into free text'
 complete -c credit -n "test (__credit_path) = ''" -a publish -d 'deliver the next release to the credit portal: what to publish and what to withdraw'
 complete -c credit -n "test (__credit_path) = ''" -a purge-expired -d 'withdraw and archive records whose publicity period ended; end expired listings'
 complete -c credit -n "test (__credit_path) = ''" -a report -d 'statistics and compliance reports: table, csv, json, markdown, or html with charts'
@@ -62,6 +63,7 @@ complete -c credit -n "test (__credit_path) = '/import'" -l encoding -x -a 'utf-
 complete -c credit -n "test (__credit_path) = '/import'" -l header-row -x -d 'the line of the header row, when not found (title rows above it are skipped)'
 complete -c credit -n "test (__credit_path) = '/import'" -l skip-invalid -d 'import the valid rows even when some are rejected (default: all or nothing)'
 complete -c credit -n "test (__credit_path) = '/import'" -l dry-run -d 'validate and report; write nothing (still audited)'
+complete -c credit -n "test (__credit_path) = '/import'" -l strict-privacy -d 'reject rows whose free text holds personal data (default: a warning per field)'
 complete -c credit -n "test (__credit_path) = '/import'" -l rejects -r -F -d 'write every rejected row to FILE, with the reason, ready to correct and import'
 complete -c credit -n "test (__credit_path) = '/import'" -l reason -x -d 'a note kept with the batch and its record versions'
 complete -c credit -n "test (__credit_path) = '/import/approve'" -l reason -x -d 'a note kept with the decision'
@@ -80,6 +82,8 @@ complete -c credit -n "test (__credit_path) = '/import/authorize'" -l reason -x 
 complete -c credit -n "test (__credit_path) = '/record'" -a show -d 'show a record: its fields, derived values with their rules, and its history'
 complete -c credit -n "test (__credit_path) = '/record'" -a amend -d 'correct fields of a record (validated like an import row), with a reason'
 complete -c credit -n "test (__credit_path) = '/record'" -a revoke -d 'revoke a record (e.g. a decision annulled), with a reason'
+complete -c credit -n "test (__credit_path) = '/record/show'" -l explain -d 'name the rules that masked each field (personal data masked, free text screened)'
+complete -c credit -n "test (__credit_path) = '/record/show'" -l purpose -x -d 'why the record is read: required beyond the public level or for personal data in clear, registered in the audit log (查询使用登记)'
 complete -c credit -n "test (__credit_path) = '/record/amend'" -l set -x -d 'FIELD=VALUE, the field by its Chinese name or code; repeat'
 complete -c credit -n "test (__credit_path) = '/record/amend'" -l reason -x -d 'why: kept in the history and the audit log'
 complete -c credit -n "test (__credit_path) = '/record/revoke'" -l reason -x -d 'why: kept in the history and the audit log'
@@ -134,6 +138,8 @@ complete -c credit -n "test (__credit_path) = '/objection/list'" -l status -x -a
 complete -c credit -n "test (__credit_path) = '/objection/list'" -l dept -x -d 'only this providing department (USCC)'
 complete -c credit -n "test (__credit_path) = '/objection/list'" -l overdue -d 'only open objections past their verification deadline'
 complete -c credit -n "test (__credit_path) = '/objection/list'" -l limit -x -d 'at most this many (default 100)'
+complete -c credit -n "test (__credit_path) = '/privacy'" -a scan -d 'records whose free text would show personal data before screening, with counts'
+complete -c credit -n "test (__credit_path) = '/privacy/scan'" -l limit -x -d 'list at most N records (0: the counts only)'
 complete -c credit -n "test (__credit_path) = '/publish'" -l out -r -F -d 'write the release into DIR/release-NNNNNN (manifest.json, upsert.ndjson, withdraw.ndjson), atomically'
 complete -c credit -n "test (__credit_path) = '/publish'" -l to -x -d 'POST the release to the portal at this https:// URL; it counts as delivered once the portal answers 2xx'
 complete -c credit -n "test (__credit_path) = '/publish'" -l portal-cacert -r -F -d 'trust the CA certificate in this PEM FILE for the portal (a private CA); the portal'\''s certificate is always verified'

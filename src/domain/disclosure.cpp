@@ -55,7 +55,8 @@ RecordView view_of(const Audience& a, Disclosure stored, std::string_view status
                    std::string_view record_dept) {
   RecordView v;
   v.effective = effective_level(stored, status, archived);
-  v.visible = may_see(a, v.effective, record_dept);
+  v.visible = may_see(a, v.effective, record_dept) &&
+              (!is_withdrawn(status, archived) || department_covers(a.dept, record_dept));
   v.clear = v.visible && sees_clear(a, record_dept);
   return v;
 }
@@ -107,13 +108,47 @@ std::string disclose(Personal kind, std::string_view value, bool clear, const Ma
   return std::string(value);
 }
 
+namespace {
+const RuleRef& masking_rule(Personal kind, const MaskingRules& rules) {
+  return kind == Personal::person_name ? rules.name_rule
+         : kind == Personal::id_number ? rules.id_rule
+                                       : rules.legal_rep_rule;
+}
+}  // namespace
+
+FieldDisclosure::FieldDisclosure(const MaskingRules& masking, const Screener& screener, bool clear,
+                                 bool natural_person, std::string subject_name)
+    : masking_(masking),
+      screener_(screener),
+      clear_(clear),
+      natural_person_(natural_person),
+      subject_name_(natural_person ? std::move(subject_name) : std::string()) {}
+
+std::string FieldDisclosure::value(const FieldSpec& f, std::string_view v,
+                                   std::vector<std::string>* rules) const {
+  if (clear_ || v.empty()) return std::string(v);
+  if (f.free_text) {
+    if (!screener_.active()) return std::string(kUnscreenedText);
+    Screened s = screener_.screen(v, subject_name_);
+    if (rules) rules->insert(rules->end(), s.rules.begin(), s.rules.end());
+    return std::move(s.text);
+  }
+  const Personal kind = personal_kind(f, natural_person_);
+  if (kind == Personal::none) return std::string(v);
+  if (rules) rules->push_back(masking_rule(kind, masking_).id);
+  return disclose(kind, v, false, masking_);
+}
+
 std::optional<std::string> public_field_value(const FieldSpec& field, std::string_view value,
-                                              SubjectType subject, const MaskingRules& rules) {
+                                              SubjectType subject, std::string_view subject_name,
+                                              const MaskingRules& rules, const Screener& screener) {
   if (value.empty() || field.role_name == "note") return std::nullopt;
   if (field.role == Role::legal_rep_id || field.role == Role::legal_rep_id_type)
     return std::nullopt;
-  return disclose(personal_kind(field, subject == SubjectType::natural_person), value,
-                  /*clear=*/false, rules);
+  const bool natural = subject == SubjectType::natural_person;
+  if (field.free_text && screener.active())
+    return screener.screen(value, natural ? subject_name : std::string_view()).text;
+  return disclose(personal_kind(field, natural), value, /*clear=*/false, rules);
 }
 
 }  // namespace credit::domain

@@ -7,6 +7,8 @@
 // - Authorised-level records are disclosed to their own department only (and to the credit
 //   centre, '*'): 授权查询 needs an authorisation, which a role alone does not give for another
 //   department's data (严禁越权查询使用信用信息).
+// - Archived records stop being shared (停止共享): a withdrawn record (expired, repaired, revoked,
+//   archived) is disclosed to its own department (and the credit centre) only.
 // - Only a published record is public: one not yet published (active) or withdrawn (expired,
 //   repaired, revoked, archived: 转为档案保存) is at least shared, so the public level shows what
 //   the portal shows and a repaired record cannot be read at the public level.
@@ -25,6 +27,7 @@
 
 #include "domain/kind_spec.hpp"
 #include "domain/policy.hpp"
+#include "domain/privacy.hpp"
 
 namespace credit::domain {
 
@@ -97,10 +100,37 @@ inline bool needs_masking(Personal kind, std::string_view value, bool clear) {
   return !clear && kind != Personal::none && !value.empty();
 }
 
-// A field's value in the public data set (the portal's releases): disclose() for the public
-// audience, and nothing for what the portal never shows — empty values, a legal representative's
-// ID number and its type, and the free-text note (备注: where addresses and phone numbers hide).
+// What free text becomes below the clear-data level when the policy in force has no privacy
+// rules (a profile loaded before they existed): withheld, never shown unscreened.
+inline constexpr std::string_view kUnscreenedText =
+    "[withheld: the policy profile has no privacy rules; an administrator loads the current "
+    "profile with `credit policy set`]";
+
+// One record's field values as an audience sees them: personal fields disclose()d, free-text
+// fields (kinds mark them free_text) screened for personal data (privacy.hpp) unless `clear`.
+class FieldDisclosure {
+ public:
+  // subject_name: the record's subject name when it is a natural person, else empty.
+  FieldDisclosure(const MaskingRules& masking, const Screener& screener, bool clear,
+                  bool natural_person, std::string subject_name);
+  // `rules`, when given, receives the ids of the rules that changed the value.
+  std::string value(const FieldSpec& f, std::string_view v,
+                    std::vector<std::string>* rules = nullptr) const;
+
+ private:
+  const MaskingRules& masking_;
+  const Screener& screener_;
+  bool clear_, natural_person_;
+  std::string subject_name_;
+};
+
+// A field's value in the public data set (the portal's releases): disclose() and screening for
+// the public audience, and nothing for what the portal never shows — empty values, a legal
+// representative's ID number and its type, and the free-text note (备注). A screener without
+// rules passes free text through: only releases cut before the rules existed render that way
+// (publish refuses to cut one), and they must render as they did.
 std::optional<std::string> public_field_value(const FieldSpec& field, std::string_view value,
-                                              SubjectType subject, const MaskingRules& rules);
+                                              SubjectType subject, std::string_view subject_name,
+                                              const MaskingRules& rules, const Screener& screener);
 
 }  // namespace credit::domain

@@ -208,6 +208,8 @@ FieldSpec parse_field(const json& j,
   f.multiple = flag_at(j, "multiple", where);
   f.not_future = flag_at(j, "not_future", where);
   f.personal = flag_at(j, "personal", where);
+  f.free_text = flag_at(j, "free_text", where);
+  if (f.free_text && f.type != FieldType::text) fail_at(where, "free_text applies to text fields");
   if (j.contains("not_before")) links.not_before = text_at(j, "not_before", where);
   if (j.contains("id_type_field")) links.id_type_field = text_at(j, "id_type_field", where);
   if ((f.not_future || !links.not_before.empty()) && f.type != FieldType::date)

@@ -99,6 +99,7 @@ struct FieldSpec {
   int not_before = -1;      // a date not earlier than this field's date
   int id_type_field = -1;   // FieldType::id_number: the field holding its 证件类型
   bool personal = false;    // personal information: masked and HMACed in the audit log
+  bool free_text = false;   // screened for personal data below the clear-data level (privacy.hpp)
 
   // Codes, numbers and dates are cleaned as codes (every full-width form, labels removed).
   bool code_like() const { return type != FieldType::text && type != FieldType::enumeration; }

@@ -64,6 +64,26 @@ std::string_view trim_ascii(std::string_view s) {
 
 }  // namespace
 
+namespace {
+constexpr std::array<std::string_view, kPersonalDataKinds> kPersonalDataNames = {
+    "id_number", "phone", "email", "bank_card", "address", "health", "religion", "name"};
+constexpr std::array<std::string_view, kPersonalDataKinds> kPersonalDataChinese = {
+    "身份证件号码", "电话号码", "电子邮箱", "银行卡号",
+    "详细地址",     "健康状况", "宗教信仰", "自然人姓名"};
+}  // namespace
+
+std::string_view to_string(PersonalData d) {
+  return kPersonalDataNames[static_cast<size_t>(d)];
+}
+std::string_view to_chinese(PersonalData d) {
+  return kPersonalDataChinese[static_cast<size_t>(d)];
+}
+std::optional<PersonalData> parse_personal_data(std::string_view s) {
+  for (size_t i = 0; i < kPersonalDataKinds; ++i)
+    if (kPersonalDataNames[i] == s) return static_cast<PersonalData>(i);
+  return std::nullopt;
+}
+
 std::optional<Kind> parse_kind(std::string_view s) {
   s = trim_ascii(s);
   if (s == "license" || s == "licence" || s == "行政许可") return Kind::license;
@@ -214,6 +234,7 @@ class ProfileReader {
   void behaviours(const Node& n, PolicyProfile& p);
   void non_repairable(const Node& n, PolicyProfile& p);
   void masking(const Node& n, PolicyProfile& p);
+  void privacy(const Node& n, PolicyProfile& p);
   void allow_list(const Node& n, PolicyProfile& p);
 
  private:
@@ -419,6 +440,53 @@ void ProfileReader::masking(const Node& n, PolicyProfile& p) {
   p.masking.legal_rep_rule = rule(rep, rep.path());
 }
 
+void ProfileReader::privacy(const Node& n, PolicyProfile& p) {
+  n.allow_keys({"import", "id_number", "phone", "email", "bank_card", "address", "subject_name",
+                "not_personal", "terms"});
+  PrivacyRules& r = p.privacy;
+  r.present = true;
+  const Node imp = n.at("import");
+  imp.allow_keys({"strict", "cite"});
+  r.strict_import = imp.at("strict").boolean();
+  r.import_rule = rule(imp, imp.path());
+  r.id_rule = plain(n.at("id_number"));
+  r.email_rule = plain(n.at("email"));
+  r.name_rule = plain(n.at("subject_name"));
+  auto kept = [&](const Node& k, int& first, int& last, std::vector<std::string>& labels) {
+    k.allow_keys({"keep_first", "keep_last", "labels", "cite"});
+    first = k.at("keep_first").integer(0, 6);
+    last = k.at("keep_last").integer(0, 6);
+    labels = k.at("labels").strings();
+    return rule(k, k.path());
+  };
+  r.phone_rule = kept(n.at("phone"), r.phone_keep_first, r.phone_keep_last, r.phone_labels);
+  r.bank_card_rule = kept(n.at("bank_card"), r.card_keep_first, r.card_keep_last, r.account_labels);
+  const Node addr = n.at("address");
+  addr.allow_keys({"levels", "details", "replacement", "cite"});
+  r.address_levels = addr.at("levels").strings();
+  r.address_details = addr.at("details").strings();
+  r.address_replacement = addr.at("replacement").str();
+  r.address_rule = rule(addr, addr.path());
+  const Node np = n.at("not_personal");
+  np.allow_keys({"labels", "cite"});
+  r.not_personal_labels = np.at("labels").strings();
+  r.not_personal_rule = rule(np, np.path());
+  std::set<std::string> ids;
+  for (const auto& t : n.at("terms").items()) {
+    t.allow_keys({"id", "data", "terms", "replacement", "cite"});
+    PrivacyTerms terms;
+    terms.id = item_id(t, ids);
+    terms.rule = rule(t, "privacy.terms." + terms.id);
+    const auto data = parse_personal_data(t.at("data").str());
+    if (data != PersonalData::health && data != PersonalData::religion)
+      t.at("data").fail("expected \"health\" or \"religion\"");
+    terms.data = *data;
+    terms.terms = t.at("terms").strings();
+    terms.replacement = t.at("replacement").str();
+    r.terms.push_back(std::move(terms));
+  }
+}
+
 void ProfileReader::allow_list(const Node& n, PolicyProfile& p) {
   for (const auto& e : n.items()) {
     e.allow_keys({"code", "reason", "cite"});
@@ -442,7 +510,7 @@ PolicyProfile parse_policy(std::string_view json_text) {
   }
   const Node root(doc, "");
   root.allow_keys({"format", "id", "title", "legal_basis", "in_force", "severity", "periods",
-                   "repair", "deadlines", "lenient", "masking", "uscc_allow_list"});
+                   "repair", "deadlines", "lenient", "masking", "privacy", "uscc_allow_list"});
   if (root.at("format").integer(1, 1000) != 1)
     root.at("format").fail("unsupported format (this build reads 1)");
   PolicyProfile p;
@@ -469,6 +537,7 @@ PolicyProfile parse_policy(std::string_view json_text) {
     p.lenient_under_age = AgeRule{u.at("years").integer(1, 30), r.rule(u, u.path())};
   }
   r.masking(root.at("masking"), p);
+  if (auto privacy = root.opt("privacy")) r.privacy(*privacy, p);
   r.allow_list(root.at("uscc_allow_list"), p);
   return p;
 }
@@ -503,6 +572,13 @@ std::vector<RuleRef> PolicyProfile::all_rules() const {
   if (lenient_under_age) out.push_back(lenient_under_age->rule);
   out.insert(out.end(), {publication_deadline.rule, objection_deadline.rule, masking.name_rule,
                          masking.id_rule, masking.legal_rep_rule});
+  if (privacy.present) {
+    out.insert(out.end(), {privacy.import_rule, privacy.id_rule, privacy.phone_rule,
+                           privacy.email_rule, privacy.bank_card_rule, privacy.address_rule,
+                           privacy.name_rule, privacy.not_personal_rule});
+    for (const auto& t : privacy.terms)
+      out.push_back(t.rule);
+  }
   for (const auto& a : uscc_allow_list)
     out.push_back(a.rule);
   return out;

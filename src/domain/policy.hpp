@@ -37,6 +37,18 @@
 //   issued_within_months?, cite}] deadlines.{publication, objection} {working_days, cite}
 //   masking.{name {cite}, id_number {keep_first, keep_last, cite}, legal_rep_id {show, cite}}
 //   uscc_allow_list [{code, reason, cite}]
+//   privacy? (free-text screening, domain/privacy.hpp; a profile without it screens nothing and
+//   cannot cut a release):
+//     import {strict, cite}                        reject rows with personal data in free text
+//     id_number {cite}                             masked like masking.id_number
+//     phone {keep_first, keep_last, labels [..], cite}   labels: a 7–8 digit number after one of
+//                                                  them in the same clause is a phone number
+//     email {cite}; subject_name {cite}
+//     bank_card {keep_first, keep_last, labels [..], cite}  labels: account numbers of 12–25 digits
+//     address {levels [..], details [..], replacement, cite}  detail (号/室/单元…) after a level
+//                                                  word (路/街/村…) is replaced
+//     not_personal {labels [..], cite}             numbers right after these are codes (注册号…)
+//     terms [{id, data: health|religion, terms [..], replacement, cite}]  the whole clause goes
 #pragma once
 
 #include <array>
@@ -172,6 +184,32 @@ struct MaskingRules {
   bool show_legal_rep_id = false;
   RuleRef name_rule, id_rule, legal_rep_rule;
 };
+// What the free-text screener finds (东营: 家庭住址、通讯方式、健康状况、宗教信仰; 甘肃: 脱敏处理).
+enum class PersonalData { id_number, phone, email, bank_card, address, health, religion, name };
+inline constexpr size_t kPersonalDataKinds = 8;
+std::string_view to_string(PersonalData d);   // "id_number", "phone", … "name"
+std::string_view to_chinese(PersonalData d);  // 身份证件号码, 电话号码, …
+std::optional<PersonalData> parse_personal_data(std::string_view s);
+
+struct PrivacyTerms {
+  std::string id;
+  PersonalData data = PersonalData::health;
+  std::vector<std::string> terms;
+  std::string replacement;  // replaces the whole clause
+  RuleRef rule;
+};
+struct PrivacyRules {
+  bool present = false;        // the profile has a privacy section
+  bool strict_import = false;  // import rejects rows instead of warning
+  RuleRef import_rule, id_rule, phone_rule, email_rule, bank_card_rule, address_rule, name_rule,
+      not_personal_rule;
+  int phone_keep_first = 3, phone_keep_last = 4, card_keep_first = 0, card_keep_last = 4;
+  std::vector<std::string> phone_labels, account_labels, not_personal_labels;
+  std::vector<std::string> address_levels, address_details;
+  std::string address_replacement;
+  std::vector<PrivacyTerms> terms;
+};
+
 struct AllowedCode {
   std::string code, reason;
   RuleRef rule;
@@ -213,6 +251,7 @@ struct PolicyProfile {
   RepairPolicy repair;
   WorkingDaysRule publication_deadline, objection_deadline;
   MaskingRules masking;
+  PrivacyRules privacy;
   std::vector<AllowedCode> uscc_allow_list;
 
   const PenaltyPeriods& penalty_periods(Severity s) const {

@@ -21,6 +21,7 @@ const ActionRegistry& action_registry() {
     register_query_actions(r);
     register_repair_actions(r);
     register_objection_actions(r);
+    register_privacy_actions(r);
     return r;
   }();
   return registry;

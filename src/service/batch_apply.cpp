@@ -1,6 +1,7 @@
 #include "service/batch_apply.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "domain/roles.hpp"
 #include "store/store.hpp"
@@ -22,8 +23,33 @@ BatchApplier::BatchApplier(ActionContext& ctx, const domain::KindSpec& spec,
     : ctx_(ctx),
       spec_(spec),
       validator_(spec, policy, domain::Date::from_days(ctx.clock.today())),
+      screener_(policy.privacy, policy.masking),
       mode_(mode),
-      writer_(ctx.db(), spec, std::move(change)) {}
+      writer_(ctx.db(), spec, std::move(change)) {
+  strict_privacy = policy.privacy.strict_import;
+  for (size_t f = 0; f < spec.fields.size(); ++f)
+    if (spec.fields[f].free_text) free_text_.push_back(static_cast<int>(f));
+}
+
+std::vector<domain::FieldIssue> BatchApplier::privacy_issues() const {
+  std::vector<domain::FieldIssue> issues;
+  for (int f : free_text_) {
+    const std::string& value = row_.values[static_cast<size_t>(f)];
+    if (value.empty()) continue;
+    const domain::DataKinds kinds = screener_.detect(value);
+    if (kinds == 0) continue;
+    issues.push_back(
+        {f, "",
+         fmt::format("personal data in free text: {} ({}); the value is not shown. {}",
+                     domain::describe(kinds), fmt::join(screener_.rule_ids(kinds), ", "),
+                     strict_privacy
+                         ? "Rejected (--strict-privacy, or the profile's privacy.import.strict): "
+                           "remove it from the department's export and import the row again"
+                         : "It is masked wherever the record is shown below the clear-data "
+                           "level; remove it from the department's export")});
+  }
+  return issues;
+}
 
 RejectNote BatchApplier::note(const RowOrigin& origin, const domain::FieldIssue& issue) const {
   RejectNote n{origin.file, origin.line, "", "", issue.value, issue.reason};
@@ -105,6 +131,11 @@ bool BatchApplier::apply(std::span<const std::string_view> raw, const RowOrigin&
                                  dept, ctx_.user.name, ctx_.user.dept)}});
     return false;
   }
+  auto privacy = privacy_issues();
+  if (strict_privacy && !privacy.empty()) {
+    report(origin, privacy);
+    return false;
+  }
   ApplyResult result = mode_ == RunMode::commit ? writer_.commit(row_, origin.line)
                                                 : writer_.stage(row_, origin.file, origin.line);
   if (result.outcome == Outcome::rejected) {
@@ -113,6 +144,7 @@ bool BatchApplier::apply(std::span<const std::string_view> raw, const RowOrigin&
     return false;
   }
   warn(origin, row_.warnings);
+  warn(origin, privacy);
   ++counts_.accepted;
   switch (result.outcome) {
     case Outcome::inserted:

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "domain/privacy.hpp"
 #include "domain/row_validation.hpp"
 #include "service/action.hpp"
 #include "service/deferred_indexes.hpp"
@@ -61,15 +62,23 @@ class BatchApplier {
   std::function<void()> before_reject;
   // Set by a bulk load: told of every insert (deferred_indexes.hpp).
   DeferredRecordIndexes* deferred_indexes = nullptr;
+  // Rows with personal data in free text are rejected rather than warned about (import
+  // --strict-privacy; the profile's privacy.import.strict sets it for every import).
+  bool strict_privacy = false;
 
  private:
   void report(const RowOrigin& origin, const std::vector<domain::FieldIssue>& issues);
   void warn(const RowOrigin& origin, const std::vector<domain::FieldIssue>& issues);
   RejectNote note(const RowOrigin& origin, const domain::FieldIssue& issue) const;
+  // One issue per free-text field holding personal data: the field and the kinds of data, never
+  // the value (the subject's own name is expected there and masked on output, so not reported).
+  std::vector<domain::FieldIssue> privacy_issues() const;
 
   ActionContext& ctx_;
   const domain::KindSpec& spec_;
   domain::RowValidator validator_;
+  domain::Screener screener_;
+  std::vector<int> free_text_;  // field indices
   RunMode mode_;
   RecordWriter writer_;
   domain::ValidatedRow row_;

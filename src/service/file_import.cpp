@@ -49,8 +49,12 @@ class ColumnMap {
   // A CSV with the columns a rejects file adds: its cells were guarded against formula injection
   // when written (io/csv_writer.hpp), and lose that guard on re-import.
   bool rejects_file() const {
-    return std::find(column_field_.begin(), column_field_.end(),
-                     domain::HeaderMapping::kRejectColumn) != column_field_.end();
+    const auto& columns = table_.columns();
+    return std::any_of(columns.begin(), columns.end(), [](const auto& column) {
+      const std::string key = domain::normalise_header(column);
+      return std::find(domain::kRejectColumns.begin(), domain::kRejectColumns.end(), key) !=
+             domain::kRejectColumns.end();
+    });
   }
 
  private:

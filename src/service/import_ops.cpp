@@ -107,6 +107,10 @@ Json import_run(ActionContext& ctx) {
       ctx, spec, policy->profile, mode,
       {ctx.user.name, now, "import", ctx.optional_string("reason").value_or(""), b.id});
   if (mode == RunMode::commit && !dry_run) applier.deferred_indexes = &indexes;
+  if (ctx.flag("strict_privacy")) {
+    applier.strict_privacy = true;
+    b.options["strict_privacy"] = true;
+  }
   FileImport reader(ctx, applier);
   b.files = Json::array();
   for (const auto& input : ctx.call.inputs)

@@ -16,4 +16,5 @@ void register_report_actions(ActionRegistry& r);     // report.*
 void register_query_actions(ActionRegistry& r);      // query.*
 void register_repair_actions(ActionRegistry& r);     // repair.*
 void register_objection_actions(ActionRegistry& r);  // objection.*
+void register_privacy_actions(ActionRegistry& r);    // privacy.scan
 }  // namespace credit::service

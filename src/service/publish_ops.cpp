@@ -266,9 +266,24 @@ Json publish_plan(ActionContext& ctx) {
   return result;
 }
 
+// Every release is screened for personal data in free text: a profile loaded before the privacy
+// rules existed cannot cut one (fail closed, never an unscreened release).
+void require_privacy_rules(store::Db& db) {
+  auto policy = active_policy(db);
+  if (policy->profile.privacy.present) return;
+  fail(ErrorCode::policy_refused,
+       fmt::format("the active policy profile '{}' has no privacy rules: a release would publish "
+                   "free text unscreened",
+                   policy->profile.id),
+       fmt::format("an administrator loads the current profile (`credit policy set {}`, or adds "
+                   "a privacy section to the profile's file) and the publish run is repeated",
+                   policy->profile.id));
+}
+
 // Inserts the release and its items; returns its sequence.
 int64_t cut_release(ActionContext& ctx, const Due& due, bool full) {
   auto& db = ctx.db();
+  require_privacy_rules(db);
   auto last = db.prepare("SELECT coalesce(max(sequence), 0) FROM releases");
   last.step();
   const int64_t sequence = last.column_int64(0) + 1;
@@ -307,7 +322,7 @@ void save_watermarks(store::Store& store, const Watermarks& w) {
 Json stream_release(ActionContext& ctx, int64_t sequence, bool resend) {
   auto& db = ctx.db();
   ReleaseHeader header = load_release_header(db, sequence);
-  auto files = render_release(db, sequence, release_masking(db, header.policy_id),
+  auto files = render_release(db, sequence, *release_policy(db, header.policy_id),
                               [&ctx](const std::string& file, const std::string& line) {
                                 ctx.emit_row({{"file", file}, {"line", line}});
                               });

@@ -99,6 +99,9 @@ QuerySql::QuerySql(const QueryFilter& f, const domain::Audience& a,
     visible += fmt::format(" OR ({} IN ({}) AND r.source_dept_uscc = {})", level,
                            names_sql(scope.own_department), param(a.dept));
   where("(" + visible + ")");
+  // Archived records stop being shared (domain::view_of): only their own department reads them.
+  if (f.include_archived && a.dept != "*")
+    where(fmt::format("(NOT {} OR r.source_dept_uscc = {})", withdrawn_sql(), param(a.dept)));
 }
 
 std::string QuerySql::page_sql() const {

@@ -8,6 +8,7 @@
 #include "domain/disclosure.hpp"
 #include "domain/roles.hpp"
 #include "domain/row_validation.hpp"
+#include "domain/text_clean.hpp"
 #include "io/kind_files.hpp"
 #include "service/import_support.hpp"
 #include "service/modules.hpp"
@@ -83,6 +84,14 @@ domain::RecordView require_view(const ActionContext& ctx, const StoredRecord& r)
       domain::parse_disclosure(r.disclosure).value_or(domain::Disclosure::authorised);
   const bool archived = r.columns["archived"].get<int64_t>() != 0;
   const auto view = domain::view_of(audience, stored, r.status, archived, r.dept);
+  if (!view.visible && domain::is_withdrawn(r.status, archived) &&
+      domain::may_see(audience, view.effective, r.dept))
+    fail(ErrorCode::permission_denied,
+         fmt::format(
+             "record {} is {}{} and no longer shared (停止共享): only department {} reads it", r.id,
+             r.status, archived ? ", archived" : "", r.dept),
+         "archived records are read by their own department and the credit centre, with a "
+         "purpose");
   if (!view.visible)
     fail(ErrorCode::permission_denied,
          fmt::format("record {} is at the {} disclosure level{}, which role '{}' of user '{}' may "
@@ -97,13 +106,20 @@ domain::RecordView require_view(const ActionContext& ctx, const StoredRecord& r)
   return view;
 }
 
-// A value as the caller may see it (domain::disclose).
+// A value as the caller may see it (domain::FieldDisclosure: masked personal fields, screened
+// free text).
 class Masker {
  public:
-  Masker(const domain::PolicyProfile& policy, bool clear, bool natural_person)
-      : policy_(policy), clear_(clear), natural_person_(natural_person) {}
-  std::string field(const domain::FieldSpec& f, const std::string& v) const {
-    return domain::disclose(domain::personal_kind(f, natural_person_), v, clear_, policy_.masking);
+  Masker(const domain::PolicyProfile& policy, bool clear, bool natural_person,
+         std::string subject_name = {})
+      : screener_(policy.privacy, policy.masking),
+        fields_(policy.masking, screener_, clear, natural_person, std::move(subject_name)) {}
+  Masker(const Masker&) = delete;
+  Masker& operator=(const Masker&) = delete;
+
+  std::string field(const domain::FieldSpec& f, const std::string& v,
+                    std::vector<std::string>* rules = nullptr) const {
+    return fields_.value(f, v, rules);
   }
   // A records column holding the value of the field with this role.
   void column(Json& record, const char* name, const domain::KindSpec& spec,
@@ -114,18 +130,22 @@ class Masker {
   }
 
  private:
-  const domain::PolicyProfile& policy_;
-  bool clear_, natural_person_;
+  domain::Screener screener_;
+  domain::FieldDisclosure fields_;
 };
 
 Json fields_json(const domain::KindSpec& spec, const std::vector<std::string>& values,
                  const Masker& mask) {
   Json out = Json::array();
-  for (size_t i = 0; i < spec.fields.size(); ++i)
-    if (!values[i].empty())
-      out.push_back({{"code", spec.fields[i].code},
-                     {"name", spec.fields[i].name},
-                     {"value", mask.field(spec.fields[i], values[i])}});
+  for (size_t i = 0; i < spec.fields.size(); ++i) {
+    if (values[i].empty()) continue;
+    std::vector<std::string> rules;  // the rules that masked the value (record show --explain)
+    std::string shown = mask.field(spec.fields[i], values[i], &rules);
+    out.push_back({{"code", spec.fields[i].code},
+                   {"name", spec.fields[i].name},
+                   {"value", std::move(shown)},
+                   {"masked_by", std::move(rules)}});
+  }
   return out;
 }
 
@@ -191,19 +211,41 @@ void repair_start_from_publication(const domain::PolicyProfile& p, Json& record)
                 : std::string("counted from the first publication (披露之日): not yet published");
 }
 
+// 查询使用登记, as for `credit query`: reading a record beyond what the public sees (a level above
+// public, personal data in clear, the archive) states why; the purpose is the audit entry's reason.
+void register_purpose(ActionContext& ctx, const StoredRecord& r, const domain::RecordView& view) {
+  constexpr size_t kMaxPurpose = 500;  // characters, as for query
+  const std::string purpose =
+      domain::clean_value(ctx.optional_string("purpose").value_or(""), false).value;
+  if (domain::utf8_length(purpose) > kMaxPurpose)
+    fail(ErrorCode::bad_input, fmt::format("--purpose is longer than {} characters", kMaxPurpose));
+  if (purpose.empty() && domain::purpose_required(view.effective, view.clear))
+    fail(ErrorCode::usage,
+         fmt::format("a purpose is required: record {} is at the {} level{}, and every such use is "
+                     "registered (查询使用登记)",
+                     r.id, domain::to_string(view.effective),
+                     view.clear ? " and shown with personal data in clear" : ""),
+         "add --purpose TEXT saying why, e.g. --purpose '行政许可审查 2026-017'");
+  ctx.audit.reason = purpose;
+}
+
 Json record_show(ActionContext& ctx) {
   const int64_t id = ctx.integer("record", 0);
   ctx.audit.targets.push_back(fmt::format("record:{}", id));
   StoredRecord r = load_record(ctx.db(), id);
   const domain::RecordView view = require_view(ctx, r);
+  register_purpose(ctx, r, view);
   const bool clear = view.clear;
   auto policy = active_policy(ctx.db());
-  Masker mask(policy->profile, clear, r.subject_type == "natural_person");
+  Masker mask(policy->profile, clear, r.subject_type == "natural_person",
+              r.columns["subject_name"].get<std::string>());
   Json record = r.columns;
   mask.column(record, "subject_name", *r.spec, domain::Role::subject_name);
   mask.column(record, "id_number", *r.spec, domain::Role::id_number);
   record["disclosure_effective"] = domain::to_string(view.effective);
   repair_start_from_publication(policy->profile, record);
+  // What the portal shows now: an archived or withdrawn record is never "published".
+  record["published_now"] = r.status == "published" && r.columns["archived"].get<int64_t>() == 0;
   Json result = {{"record", std::move(record)}, {"masked", !clear}};
   result["fields"] = fields_json(*r.spec, domain::field_values_from_data(*r.spec, r.data), mask);
   result["history"] = history_json(ctx.db(), r, mask);
@@ -213,9 +255,11 @@ Json record_show(ActionContext& ctx) {
 
 // ---- amend and revoke ----
 
-// Audit form of a change: personal values as HMACs, never in clear.
+// Audit form of a change: personal values as HMACs, never in clear; free text screened (as
+// HMACs when the profile has no privacy rules).
 Json audit_changes(ActionContext& ctx, const domain::KindSpec& spec, const Json& changes,
-                   bool natural_person) {
+                   bool natural_person, const domain::Screener& screener,
+                   std::string_view subject_name) {
   const std::string key = ctx.store.setting("audit.hmac_key").value_or("");
   auto hide = [&](const std::string& v) {
     return v.empty() ? v : "hmac:" + crypto::hmac_sha256_hex(key, v).substr(0, 32);
@@ -226,9 +270,13 @@ Json audit_changes(ActionContext& ctx, const domain::KindSpec& spec, const Json&
         spec.fields[static_cast<size_t>(spec.field_by_code(c["field"].get<std::string>()))];
     const bool personal = f.personal || (natural_person && f.role == domain::Role::subject_name);
     Json entry = c;
-    if (personal) {
+    if (personal || (f.free_text && !screener.active())) {
       entry["before"] = hide(c["before"]);
       entry["after"] = hide(c["after"]);
+    } else if (f.free_text) {
+      const std::string_view name = natural_person ? subject_name : std::string_view();
+      entry["before"] = screener.screen(c["before"].get<std::string>(), name).text;
+      entry["after"] = screener.screen(c["after"].get<std::string>(), name).text;
     }
     out.push_back(std::move(entry));
   }
@@ -363,8 +411,10 @@ Amendment prepare_amendment(ActionContext& ctx, const StoredRecord& r,
     fail(ErrorCode::conflict, fmt::format("record {} already has these values", r.id),
          "nothing was changed");
   // Replaces the call's parameters: the --set values may be personal.
+  const domain::Screener screener(policy->profile.privacy, policy->profile.masking);
   ctx.audit.params = {{"record", r.id},
-                      {"changes", audit_changes(ctx, *r.spec, a.changes, natural)}};
+                      {"changes", audit_changes(ctx, *r.spec, a.changes, natural, screener,
+                                                a.row.value(*r.spec, domain::Role::subject_name))}};
   return a;
 }
 

@@ -67,7 +67,8 @@ class FileHasher {
   crypto::Sha256 sha_;
 };
 
-Json upsert_line(const store::Stmt& s, const domain::MaskingRules& masking) {
+Json upsert_line(const store::Stmt& s, const domain::MaskingRules& masking,
+                 const domain::Screener& screener) {
   const auto kind = domain::parse_kind(s.column_view(3));
   if (!kind)
     fail(ErrorCode::integrity, fmt::format("record {} has an unknown kind", s.column_int64(0)));
@@ -77,9 +78,14 @@ Json upsert_line(const store::Stmt& s, const domain::MaskingRules& masking) {
     fail(ErrorCode::integrity, fmt::format("record {} version {} has no subject type",
                                            s.column_int64(0), s.column_int64(1)));
   const auto values = domain::field_values_from_data(spec, s.column_view(4));
+  const int name_field = spec.field(domain::Role::subject_name);
+  const std::string_view name = name_field >= 0
+                                    ? std::string_view(values[static_cast<size_t>(name_field)])
+                                    : std::string_view();
   Json fields = Json::object();
   for (size_t f = 0; f < spec.fields.size(); ++f)
-    if (auto shown = domain::public_field_value(spec.fields[f], values[f], *subject, masking))
+    if (auto shown = domain::public_field_value(spec.fields[f], values[f], *subject, name, masking,
+                                                screener))
       fields[spec.fields[f].code] = std::move(*shown);
   const int decided = spec.field(domain::Role::decided_on);
   return {{"op", "upsert"},
@@ -126,19 +132,22 @@ ReleaseHeader load_release_header(store::Db& db, int64_t sequence) {
           s.column_text(3), s.column_int64(4), s.column_int64(5), s.column_int64(6)};
 }
 
-domain::MaskingRules release_masking(store::Db& db, int64_t policy_id) {
+std::shared_ptr<const domain::PolicyProfile> release_policy(store::Db& db, int64_t policy_id) {
   auto active = active_policy(db);
-  if (active->id == policy_id) return active->profile.masking;
+  if (active->id == policy_id)
+    return std::shared_ptr<const domain::PolicyProfile>(active, &active->profile);
   auto s = db.prepare("SELECT content FROM policy_profiles WHERE id = ?");
   s.bind(1, policy_id);
   if (!s.step())
     fail(ErrorCode::integrity,
          fmt::format("the policy version {} of a release is missing", policy_id));
-  return domain::parse_policy(s.column_view(0)).masking;
+  return std::make_shared<const domain::PolicyProfile>(domain::parse_policy(s.column_view(0)));
 }
 
 std::vector<ReleaseFile> render_release(store::Db& db, int64_t sequence,
-                                        const domain::MaskingRules& masking, const LineSink& line) {
+                                        const domain::PolicyProfile& policy, const LineSink& line) {
+  const domain::Screener screener(policy.privacy, policy.masking);
+  const domain::MaskingRules& masking = policy.masking;
   std::vector<ReleaseFile> files;
   {
     FileHasher upserts(kUpsertFile, line);
@@ -150,7 +159,7 @@ std::vector<ReleaseFile> render_release(store::Db& db, int64_t sequence,
              fmt::format("release {}: version {} of record {} is missing from its history",
                          sequence, s.column_int64(1), s.column_int64(0)),
              "the record's history was altered; keep the store for investigation");
-      upserts.add(line_text(upsert_line(s, masking)));
+      upserts.add(line_text(upsert_line(s, masking, screener)));
     }
     files.push_back(upserts.finish());
   }

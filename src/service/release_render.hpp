@@ -5,6 +5,7 @@
 // same bytes and digests as the first time.
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -40,14 +41,14 @@ struct ReleaseHeader {
 };
 ReleaseHeader load_release_header(store::Db& db, int64_t sequence);  // Error(not_found)
 
-// The masking rules of the policy a release was cut under.
-domain::MaskingRules release_masking(store::Db& db, int64_t policy_id);
+// The policy a release was cut under: its masking and privacy rules render the release.
+std::shared_ptr<const domain::PolicyProfile> release_policy(store::Db& db, int64_t policy_id);
 
 // Passes every line of the release (without its newline) to `line`, file by file: the upserts,
 // then the withdrawals, each in record order. Returns the files with their digests.
 using LineSink = std::function<void(const std::string& file, const std::string& line)>;
 std::vector<ReleaseFile> render_release(store::Db& db, int64_t sequence,
-                                        const domain::MaskingRules& masking, const LineSink& line);
+                                        const domain::PolicyProfile& policy, const LineSink& line);
 
 // manifest.json for the release: counts, sequence and previous sequence, policy, files.
 std::string manifest_text(store::Db& db, const ReleaseHeader& header,

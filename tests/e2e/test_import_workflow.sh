@@ -121,12 +121,12 @@ run credit import feb-fixed.csv --kind penalty --format json
 expect_eq "$(json_get .updated <<<"$OUT")" "1" "one updated"
 expect_eq "$(json_get .unchanged <<<"$OUT")" "9" "nine unchanged"
 ID=$(sqlite3 s.db "select id from records where version = 2")
-run credit record show $ID
+run credit record show $ID --purpose 核查
 expect_rc 0 "record show"
 expect_out "version 2" "the current version"
 expect_out "违法行为类型: .* → 销售假冒伪劣产品" "history shows before → after"
 expect_out "national-2026/" "derived values name their rules"
-run credit record show $ID --format json
+run credit record show $ID --purpose 核查 --format json
 expect_eq "$(json_get .history.0.change <<<"$OUT")" "import" "history: how"
 
 # --- amend and revoke, under the authorisation (at once) and without (staged) ---
@@ -151,18 +151,18 @@ expect_eq "$(sqlite3 s.db "select status from records where id = $ID")" "active"
 run credit import approve $RB --token-file rev.token
 expect_rc 0 "revocation approved"
 expect_eq "$(sqlite3 s.db "select status from records where id = $ID")" "revoked" "revoked"
-run credit record show $ID --format json
+run credit record show $ID --purpose 核查 --format json
 expect_eq "$(json_get .history.2.change <<<"$OUT")" "revoke" "history: the revocation"
 
 # --- viewers see masked personal data ---
 PID=$(sqlite3 s.db "select id from records where subject_type = 'natural_person' limit 1")
-run credit record show $PID --token-file viewer.token --format json
+run credit record show $PID --purpose 核查 --token-file viewer.token --format json
 expect_eq "$(json_get .masked <<<"$OUT")" "true" "viewer: masked"
 CLEAR=$(sqlite3 s.db "select id_number from records where id = $PID")
 grep -q "$CLEAR" <<<"$OUT" && fail "viewer sees the ID number" || pass
-run credit record show $PID --token-file aud.token
+run credit record show $PID --purpose 核查 --token-file aud.token
 expect_rc 5 "an auditor may not read records"
-run credit record show 99999
+run credit record show 99999 --purpose 核查
 expect_rc 6 "no such record"
 
 # --- an approval large enough to build the indexes at its end (threshold lowered to 10 rows) ---

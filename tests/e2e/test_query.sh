@@ -68,20 +68,23 @@ expect_eq "$(json_get .id_number <<<"$OUT")" "$MASKED_ID" "public level: masked"
 expect_eq "$(json_get .disclosure <<<"$OUT")" "public" "disclosed at the public level"
 
 # --- record show decides the same way ---
-run credit record show $PID --token-file viewer.token --format json
+run credit record show $PID --purpose 核查 --token-file viewer.token --format json
 expect_eq "$(json_get .record.id_number <<<"$OUT")" "$MASKED_ID" "record show (viewer): masked ID"
 expect_eq "$(json_get .record.subject_name <<<"$OUT")" "$MASKED_NAME" "record show (viewer): masked name"
 run credit record show $PID --token-file op.token --format json
+expect_rc 2 "record show in clear needs a purpose, as query does"
+expect_err "a purpose is required" "record show: says why"
+run credit record show $PID --purpose 核查 --token-file op.token --format json
 expect_eq "$(json_get .record.id_number <<<"$OUT")" "$IDNUM" "record show (own department): clear"
 
 # --- a legal representative's ID number: never shown outside the department ---
 for who in viewer op.other; do
-  run credit record show $OID --token-file $who.token
+  run credit record show $OID --purpose 核查 --token-file $who.token
   expect_rc 0 "$who: record show of an organisation"
   expect_out "法定代表人证件号码.*\*{18}" "$who: the representative's ID number hidden entirely"
   grep -qE "$REP_ID|${REP_ID:0:4}\*" <<<"$OUT" && fail "$who sees the representative's ID" || pass
 done
-run credit record show $OID --token-file op.token
+run credit record show $OID --purpose 核查 --token-file op.token
 expect_out "法定代表人证件号码.*$REP_ID" "own department: the representative's ID number"
 
 # --- the authorised level: own department and the credit centre only ---
@@ -93,7 +96,7 @@ done
 for who in op.other viewer; do
   run credit query --uscc $USCC --purpose "核查" --count --token-file $who.token
   expect_out "^0 records" "$who does not see the authorised record"
-  run credit record show $OID --token-file $who.token
+  run credit record show $OID --purpose 核查 --token-file $who.token
   expect_rc 5 "$who: record show of an authorised record of another department"
 done
 run credit query --uscc $USCC --level authorised --purpose "核查" --token-file viewer.token

@@ -214,7 +214,7 @@ expect_eq "$(json_get .changes.0.before <<<"$OUT")|$(json_get .changes.0.after <
   "发布虚假广告|发布引人误解的广告" "before and after"
 expect_eq "$(q "select disputed, status, json_extract(data, '$.CF_SY') from records where id = $C")" \
   "0|published|发布引人误解的广告" "C corrected, no longer disputed"
-run credit record show "$C" --token-file rev.token
+run credit record show "$C" --purpose 核查 --token-file rev.token
 expect_out "违法事实: 发布虚假广告 → 发布引人误解的广告" "record history shows the correction"
 run credit objection file "$C" --reason '仍有异议' --format json
 OBJ2=$(json_get .objection <<<"$OUT")

@@ -1,6 +1,7 @@
 // The libFuzzer entry point, built once per harness function (tests/fuzz/CMakeLists.txt sets
 // CREDIT_FUZZ_ENTRY): fuzz_table (CSV/NDJSON/JSON readers with detection), fuzz_encoding
-// (detection and GB18030 conversion), fuzz_validator (row validation). Needs clang:
+// (detection and GB18030 conversion), fuzz_validator (row validation), fuzz_privacy (the
+// free-text screener). Needs clang:
 // cmake -DCREDIT_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++.
 #include <cstdint>
 

@@ -3,7 +3,9 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "domain/privacy.hpp"
 #include "domain/row_validation.hpp"
+#include "domain/text_clean.hpp"
 #include "io/encoding.hpp"
 #include "io/kind_files.hpp"
 #include "io/table_reader.hpp"
@@ -96,6 +98,19 @@ size_t validate_bytes(std::string_view data) {
   domain::append_derivation(row, json);
   require(Json::parse(json).is_object(), "derivation is a JSON object");
   return 0;
+}
+
+size_t screen_bytes(std::string_view data) {
+  static const domain::Screener screener(policy().privacy, policy().masking);
+  const size_t cut = data.find('\x1f');
+  const std::string_view name = cut == std::string_view::npos ? "" : data.substr(0, cut);
+  const std::string_view text = cut == std::string_view::npos ? data : data.substr(cut + 1);
+  const domain::Screened s = screener.screen(text, name);
+  require(screener.detect(text, name) == s.found, "detect and screen agree");
+  require(s.found != 0 || s.text == text, "nothing found, nothing changed");
+  require((s.found == 0) == s.rules.empty(), "a rule for every change");
+  require(!domain::is_valid_utf8(text) || domain::is_valid_utf8(s.text), "UTF-8 stays UTF-8");
+  return s.text.size();
 }
 
 }  // namespace credit::fuzz

@@ -14,5 +14,9 @@ size_t decode_bytes(std::string_view data);
 // The bytes cut into fields at 0x1F (unit separator) and validated as a penalty row; a valid
 // row's canonical data must be canonical JSON that gives back the same values.
 size_t validate_bytes(std::string_view data);
+// The bytes screened for personal data as free text (the part before the first 0x1F is the
+// subject's name): detect and screen agree, nothing found leaves the text as it was, a rule is
+// named for every change, and valid UTF-8 stays valid UTF-8.
+size_t screen_bytes(std::string_view data);
 
 }  // namespace credit::fuzz

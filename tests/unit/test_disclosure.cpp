@@ -92,6 +92,19 @@ TEST_CASE("one record as each audience sees it") {
   CHECK_FALSE(viewer.clear);
   CHECK(view_of(audience_of("operator", kDept), Disclosure::authorised, "published", false, kDept)
             .clear);
+  // Archived records stop being shared: another department's viewer or operator no longer sees
+  // them, their own department and the credit centre still do.
+  for (const char* status : {"expired", "repaired", "revoked"}) {
+    INFO(status);
+    CHECK_FALSE(
+        view_of(audience_of("viewer", kOther), Disclosure::open, status, true, kDept).visible);
+    CHECK_FALSE(
+        view_of(audience_of("operator", kOther), Disclosure::shared, status, false, kDept).visible);
+    CHECK(view_of(audience_of("operator", kDept), Disclosure::open, status, true, kDept).visible);
+    CHECK(view_of(audience_of("reviewer", "*"), Disclosure::shared, status, true, kDept).visible);
+  }
+  CHECK_FALSE(
+      view_of(audience_of("viewer", kOther), Disclosure::open, "published", true, kDept).visible);
   const RecordView other =
       view_of(audience_of("operator", kOther), Disclosure::authorised, "published", false, kDept);
   CHECK_FALSE(other.visible);

@@ -304,7 +304,7 @@ TEST_CASE("record amend and revoke: staged for a reviewer, or at once under an a
     h.call("record.revoke", {{"record", 1}, {"reason", "x"}}, h.op);
   }) == ErrorCode::conflict);  // one pending change at a time
   h.call("import.approve", {{"batch", a["batch"]}}, h.rev);
-  Json shown = h.call("record.show", {{"record", 1}}, h.op);
+  Json shown = h.call("record.show", {{"record", 1}, {"purpose", "核查"}}, h.op);
   CHECK(shown["record"]["version"] == 2);
   REQUIRE(shown["history"].size() == 1);
   CHECK(shown["history"][0]["change"] == "amend");
@@ -330,8 +330,8 @@ TEST_CASE("record.show masks personal data for those outside the department") {
   const int64_t person =
       h.count("SELECT id FROM records WHERE subject_type = 'natural_person' LIMIT 1");
   REQUIRE(person > 0);
-  Json clear = h.call("record.show", {{"record", person}}, h.op);
-  Json masked = h.call("record.show", {{"record", person}}, h.viewer);
+  Json clear = h.call("record.show", {{"record", person}, {"purpose", "核查"}}, h.op);
+  Json masked = h.call("record.show", {{"record", person}, {"purpose", "核查"}}, h.viewer);
   CHECK_FALSE(clear["masked"].get<bool>());
   CHECK(masked["masked"].get<bool>());
   const std::string id = clear["record"]["id_number"];

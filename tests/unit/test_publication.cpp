@@ -21,8 +21,9 @@ TEST_CASE("public_field_value: the public data set's masking") {
     return spec.fields[static_cast<size_t>(spec.field_by_code(code))];
   };
   using domain::SubjectType;
+  const domain::Screener none(domain::PrivacyRules{}, rules);
   auto shown = [&](const char* code, std::string_view v, SubjectType t) {
-    return domain::public_field_value(field(code), v, t, rules);
+    return domain::public_field_value(field(code), v, t, "", rules, none);
   };
   CHECK(shown("CF_XDR_MC", "张三丰", SubjectType::natural_person) == "张**");
   CHECK(shown("CF_XDR_MC", "北京甲广告有限公司", SubjectType::legal_person) ==
@@ -36,6 +37,25 @@ TEST_CASE("public_field_value: the public data set's masking") {
   CHECK(shown("CF_WSH", "", SubjectType::legal_person) == std::nullopt);
   rules.show_legal_rep_id = true;  // a profile cannot say so (policy.cpp), and it changes nothing
   CHECK(shown("CF_FR_ZJHM", "110105195001010039", SubjectType::legal_person) == std::nullopt);
+}
+
+TEST_CASE("public_field_value: free text is screened, the subject's name included") {
+  const auto& spec = io::shipped_kind_spec(domain::Kind::penalty);
+  const auto policy = domain::parse_policy(
+      test::read_text(std::string(CREDIT_SOURCE_DIR) + "/share/policy/national-2026.json"));
+  const domain::Screener screener(policy.privacy, policy.masking);
+  auto shown = [&](const char* code, std::string_view v, domain::SubjectType t) {
+    return domain::public_field_value(spec.fields[static_cast<size_t>(spec.field_by_code(code))], v,
+                                      t, "张三", policy.masking, screener);
+  };
+  CHECK(shown("CF_SY", "张三住幸福路8号，电话13912345678", domain::SubjectType::natural_person) ==
+        "张*住幸福路***，电话139****5678");
+  // an organisation's name is no person's: only the natural person subject's name is masked
+  CHECK(shown("CF_NR", "张三罚款5000元", domain::SubjectType::legal_person) == "张三罚款5000元");
+  CHECK(shown("CF_WFXW", "患有高血压", domain::SubjectType::legal_person) == "【健康信息已屏蔽】");
+  CHECK(shown("CF_WSH", "京朝市监罚〔2025〕123号", domain::SubjectType::natural_person) ==
+        "京朝市监罚〔2025〕123号");
+  CHECK(shown("BZ", "电话13800138000", domain::SubjectType::natural_person) == std::nullopt);
 }
 
 namespace {
