@@ -141,53 +141,54 @@ TEST_CASE("durations for --wait") {
   CHECK(parse_duration("500ms") == milliseconds(500));
   for (const char* bad : {"", "soon", "-1s", "10 m", "1d", "m", "99999999999999999h"})
     CHECK_FALSE(parse_duration(bad));
+}
 
-  namespace {
-  mode_t mode_of(const std::string& path) {
-    struct stat st;
-    REQUIRE(::stat(path.c_str(), &st) == 0);
-    return st.st_mode & 07777;
-  }
-  }  // namespace
+namespace {
+mode_t mode_of(const std::string& path) {
+  struct stat st;
+  REQUIRE(::stat(path.c_str(), &st) == 0);
+  return st.st_mode & 07777;
+}
+}  // namespace
 
-  TEST_CASE("a new store and its WAL files are private to their owner whatever the umask") {
-    test::TempDir dir;
-    std::string path = dir.file("s.db");
-    mode_t old = ::umask(0);  // the loosest umask: nothing may depend on it
-    auto s = store::Store::create(path);
-    s->db().exec("CREATE TABLE t (x); INSERT INTO t VALUES (1);");
-    ::umask(old);
-    CHECK(mode_of(path) == 0600);
-    CHECK(mode_of(path + "-wal") == 0600);
-    CHECK(mode_of(path + "-shm") == 0600);
-  }
+TEST_CASE("a new store and its WAL files are private to their owner whatever the umask") {
+  test::TempDir dir;
+  std::string path = dir.file("s.db");
+  mode_t old = ::umask(0);  // the loosest umask: nothing may depend on it
+  auto s = store::Store::create(path);
+  s->db().exec("CREATE TABLE t (x); INSERT INTO t VALUES (1);");
+  ::umask(old);
+  CHECK(mode_of(path) == 0600);
+  CHECK(mode_of(path + "-wal") == 0600);
+  CHECK(mode_of(path + "-shm") == 0600);
+}
 
-  TEST_CASE("a store other users may read is refused; a group may read it") {
-    test::TempDir dir;
-    std::string path = dir.file("s.db");
-    store::Store::create(path);
-    ::chmod(path.c_str(), 0644);
-    try {
-      store::Store::open(path);
-      FAIL("a world-readable store was opened");
-    } catch (const Error& e) {
-      CHECK(e.code() == ErrorCode::store_unavailable);
-      CHECK(std::string(e.what()).find("accessible by others (mode 0644)") != std::string::npos);
-      CHECK(e.hint().find("chmod 600") != std::string::npos);
-    }
-    ::chmod(path.c_str(), 0640);
-    CHECK_NOTHROW(store::Store::open(path));
-    ::chmod(path.c_str(), 0660);  // a group that may write could forge the audit log
-    CHECK(code_of([&] { store::Store::open(path); }) == ErrorCode::store_unavailable);
+TEST_CASE("a store other users may read is refused; a group may read it") {
+  test::TempDir dir;
+  std::string path = dir.file("s.db");
+  store::Store::create(path);
+  ::chmod(path.c_str(), 0644);
+  try {
+    store::Store::open(path);
+    FAIL("a world-readable store was opened");
+  } catch (const Error& e) {
+    CHECK(e.code() == ErrorCode::store_unavailable);
+    CHECK(std::string(e.what()).find("accessible by others (mode 0644)") != std::string::npos);
+    CHECK(e.hint().find("chmod 600") != std::string::npos);
   }
+  ::chmod(path.c_str(), 0640);
+  CHECK_NOTHROW(store::Store::open(path));
+  ::chmod(path.c_str(), 0660);  // a group that may write could forge the audit log
+  CHECK(code_of([&] { store::Store::open(path); }) == ErrorCode::store_unavailable);
+}
 
-  TEST_CASE("a store in a directory every user may write is refused") {
-    test::TempDir dir;
-    ::chmod(dir.path().c_str(), 0777);
-    CHECK(code_of([&] { store::Store::create(dir.file("s.db")); }) == ErrorCode::store_unavailable);
-    ::chmod(dir.path().c_str(), 01777);  // sticky, like /tmp: others cannot replace the file
-    CHECK_NOTHROW(store::Store::create(dir.file("s.db")));
-    ::chmod(dir.path().c_str(), 0777);
-    CHECK(code_of([&] { store::Store::open(dir.file("s.db")); }) == ErrorCode::store_unavailable);
-    ::chmod(dir.path().c_str(), 0700);
-  }
+TEST_CASE("a store in a directory every user may write is refused") {
+  test::TempDir dir;
+  ::chmod(dir.path().c_str(), 0777);
+  CHECK(code_of([&] { store::Store::create(dir.file("s.db")); }) == ErrorCode::store_unavailable);
+  ::chmod(dir.path().c_str(), 01777);  // sticky, like /tmp: others cannot replace the file
+  CHECK_NOTHROW(store::Store::create(dir.file("s.db")));
+  ::chmod(dir.path().c_str(), 0777);
+  CHECK(code_of([&] { store::Store::open(dir.file("s.db")); }) == ErrorCode::store_unavailable);
+  ::chmod(dir.path().c_str(), 0700);
+}
