@@ -67,13 +67,18 @@ _credit() {
     *:--token-file) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     *:--cacert) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     *:--format) COMPREPLY=($(compgen -W "table json ndjson csv markdown html" -- "$cur")); return ;;
+    *:--wait) return ;;
     *:--config) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     "/init":--admin) return ;;
+    "/init":--token-out) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    "/user/add":--token-out) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     "/user/add":--role) COMPREPLY=($(compgen -W "admin operator reviewer publisher auditor viewer" -- "$cur")); return ;;
     "/user/add":--dept) return ;;
+    "/user/token":--token-out) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     "/import":--kind) COMPREPLY=($(compgen -W "penalty license dishonest" -- "$cur")); return ;;
     "/import":--input-format) COMPREPLY=($(compgen -W "csv ndjson json" -- "$cur")); return ;;
     "/import":--encoding) COMPREPLY=($(compgen -W "utf-8 gb18030 gbk" -- "$cur")); return ;;
+    "/import":--header-row) return ;;
     "/import":--rejects) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     "/import":--reason) return ;;
     "/import/approve":--reason) return ;;
@@ -180,21 +185,21 @@ _credit() {
     "/serve":--threads) return ;;
   esac
   case "$path" in
-    "") subs="init migrate user whoami policy import record query repair objection privacy publish purge-expired report calendar audit serve"; opts="--store --token --token-file --cacert --format --quiet -q --verbose -v --config --version" ;;
-    "/init") subs=""; opts="--admin" ;;
+    "") subs="init migrate user whoami policy import record query repair objection privacy publish purge-expired report calendar audit serve"; opts="--store --token --token-file --cacert --format -o --wait --quiet -q --verbose -v --config --version" ;;
+    "/init") subs=""; opts="--admin --token-out" ;;
     "/migrate") subs=""; opts="--dry-run" ;;
     "/user") subs="add list disable enable token"; opts="" ;;
-    "/user/add") subs=""; opts="--role --dept" ;;
+    "/user/add") subs=""; opts="--token-out --role --dept" ;;
     "/user/list") subs=""; opts="" ;;
     "/user/disable") subs=""; opts="" ;;
     "/user/enable") subs=""; opts="" ;;
-    "/user/token") subs=""; opts="" ;;
+    "/user/token") subs=""; opts="--token-out" ;;
     "/whoami") subs=""; opts="" ;;
     "/policy") subs="show list set"; opts="" ;;
     "/policy/show") subs=""; opts="" ;;
     "/policy/list") subs=""; opts="" ;;
     "/policy/set") subs=""; opts="" ;;
-    "/import") subs="approve reject list show authorize authorizations"; opts="--kind --input-format --encoding --skip-invalid --dry-run --strict-privacy --rejects --reason" ;;
+    "/import") subs="approve reject list show authorize authorizations"; opts="--kind --input-format --encoding --header-row --skip-invalid --dry-run --strict-privacy --rejects --reason" ;;
     "/import/approve") subs=""; opts="--reason --skip-invalid --rejects" ;;
     "/import/reject") subs=""; opts="--reason" ;;
     "/import/list") subs=""; opts="--status --kind --limit" ;;
@@ -236,7 +241,7 @@ _credit() {
     "/audit/key") subs=""; opts="--out" ;;
     "/serve") subs=""; opts="--listen --cert --key --threads" ;;
   esac
-  local globals="--store --token --token-file --cacert --format --quiet -q --verbose -v --config --version"
+  local globals="--store --token --token-file --cacert --format -o --wait --quiet -q --verbose -v --config --version"
   if [[ "$cur" == -* ]]; then
     COMPREPLY=($(compgen -W "$opts $globals" -- "$cur"))
   elif [[ -n "$subs" ]]; then

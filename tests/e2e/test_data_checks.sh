@@ -71,7 +71,7 @@ expect_err "warning: people.csv:3:[0-9]+ \(CF_XDR_ZJHM\).*under 18 on the decisi
   "a minor is flagged on import"
 expect_eq "$(json_get .inserted <<<"$OUT")" "1" "one record"
 MINOR=$(q "select id from records where document_number = '京市监罚〔2026〕3号'")
-run credit record show "$MINOR" --token-file rev.token
+run credit record show "$MINOR" --token-file rev.token --purpose "信用修复审查 2026-101"
 expect_out "lenient +yes +\[national-2026/lenient.under_age\]" "record show names the lenient rule"
 expect_out "（十六）" "and its source"
 

@@ -74,7 +74,7 @@ expect_eq "$(q "select group_concat(severity) from (select severity from records
   "severe,severe,severe,severe,severe,severe,severe,severe,general,general,general,general" \
   "fines of 120万 and a revocation are severe"
 # Not yet published: the 6 months have no start yet, and `record show` says so.
-run credit record show "$(rid 9)" --token-file rev.token --format json
+run credit record show "$(rid 9)" --token-file rev.token --purpose "信用修复审查 2026-102" --format json
 expect_eq "$(json_get .record.earliest_repair <<<"$OUT")" "null" "no earliest repair before publication"
 expect_eq "$(json_get .record.derivation.earliest_repair <<<"$OUT")" \
   "dandong-2019/periods.penalty.general.min, counted from dandong-2019/periods.min_start" \
@@ -103,7 +103,7 @@ expect_rc 11 "six months after the decision but not after the publication"
 expect_err "dandong-2019/periods.penalty.general.min" "names the minimum-period rule"
 expect_err "allowed from 2026-12-01" "names the day: 6 months from 2026-06-01"
 expect_err "first publication 2026-06-01" "says what it counted from"
-run credit record show "$(rid 9)" --token-file rev.token
+run credit record show "$(rid 9)" --token-file rev.token --purpose "信用修复审查 2026-102"
 expect_out "earliest repair  2026-12-01  \[dandong-2019/periods.penalty.general.min, counted from dandong-2019/periods.min_start\]" \
   "record show: the date and its rule"
 expect_out "first publication \(披露之日\) 2026-06-01" "record show: what it counted from"
