@@ -49,7 +49,7 @@ say "credit query --severity severe --level public --limit 3   (a viewer: what t
 "$CREDIT" query --severity severe --level public --limit 3 --token-file viewer.token
 RECORD=$("$CREDIT" query --severity severe --limit 1 --format json --token-file operator.token \
   --purpose "demo: checking a severe case" 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
-step "$CREDIT" record show "$RECORD" --token-file operator.token
+step "$CREDIT" record show "$RECORD" --purpose "行政处罚案卷核对 2026-001" --token-file operator.token
 step "$CREDIT" purge-expired --token-file publisher.token
 say "credit publish --out releases   (again: nothing changed, so no new release)"
 "$CREDIT" publish --out releases --token-file publisher.token
