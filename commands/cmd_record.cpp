@@ -177,7 +177,8 @@ extern const CommandDef cmd_record{
     "another reviewer of the department approves with `credit import approve BATCH` (or rejects). "
     "The previous version is kept; the audit entry holds the changed fields before and after, "
     "personal values as HMACs.",
-    {{"credit record show 1042", "A record with its history and the rules behind its dates"},
+    {{"credit record show 1042 --purpose '案卷核对 2026-001'",
+      "A record with its history and the rules behind its dates (the purpose is registered)"},
      {"credit record amend 1042 --set 罚款金额=0.5 --set CF_NR='罚款人民币5000元' --reason "
       "'决定书更正'",
       "Correct two fields"},
