@@ -43,19 +43,6 @@ std::vector<std::string> explicit_config_files(int argc, char** argv) {
 
 namespace {
 
-const CLI::App* subcommand_named(const CLI::App& app, const std::string& name) {
-  for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; }))
-    if (sub->check_name(name)) return sub;
-  return nullptr;
-}
-
-std::vector<std::string> subcommand_names(const CLI::App& app) {
-  std::vector<std::string> names;
-  for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; }))
-    names.push_back(sub->get_name());
-  return names;
-}
-
 // The keys a section accepts: the long names of its options (not --help, --config, --version).
 std::vector<std::string> key_names(const CLI::App& app) {
   std::vector<std::string> names;
@@ -92,8 +79,8 @@ void validate_config_file(const CLI::App& root, const std::string& path) {
     const CLI::App* section = &root;
     std::string prefix;
     for (const std::string& parent : item.parents) {
-      const CLI::App* next = subcommand_named(*section, parent);
-      if (next == nullptr) unknown(path, "section", prefix, parent, subcommand_names(*section));
+      const CLI::App* next = find_subcommand(*section, parent);
+      if (next == nullptr) unknown(path, "section", prefix, parent, visible_subcommands(*section));
       section = next;
       prefix += parent + ".";
     }

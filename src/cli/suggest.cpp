@@ -45,8 +45,6 @@ std::optional<std::string> closest(std::string_view word,
   return best;
 }
 
-namespace {
-
 std::vector<std::string> visible_subcommands(const CLI::App& app) {
   std::vector<std::string> names;
   for (const CLI::App* sub :
@@ -60,6 +58,8 @@ const CLI::App* find_subcommand(const CLI::App& app, std::string_view name) {
     if (sub->check_name(std::string(name))) return sub;
   return nullptr;
 }
+
+namespace {
 
 // The option `name` as `app` or one of its parents understands it (global options fall through).
 const CLI::Option* find_option(const CLI::App& app, const std::string& name) {
