@@ -1,4 +1,5 @@
-// credit repair submit/approve/reject/object/list/show: credit repair applications (信用修复).
+// credit repair submit/approve/reject/object/annul/list/show: credit repair applications
+// (信用修复).
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
@@ -107,6 +108,13 @@ void render_decision(Context& ctx, const Json& r) {
         fmt::format("public notice until {} [{}]; final after it unless objected "
                     "(`credit purge-expired`)",
                     text(r["notice_end"]), text(r["notice_rule"])));
+  if (r.contains("record_restored"))
+    ctx.out().say(r["record_restored"].get<bool>()
+                      ? fmt::format("record {} restored to {}: the next `credit publish` "
+                                    "publishes it again [{}]",
+                                    text(r["record"]), text(r["record_status"]), text(r["rule"]))
+                      : fmt::format("record {} was no longer repaired: unchanged [{}]",
+                                    text(r["record"]), text(r["rule"])));
   if (r.contains("decision_deadline"))
     ctx.out().say(fmt::format("back to review: decision due by {} [{}]",
                               text(r["decision_deadline"]), text(r["deadline_rule"])));
@@ -134,9 +142,9 @@ void setup_decision(CLI::App& parent, Context& ctx, const std::string& name,
 
 void setup_list(CLI::App& parent, Context& ctx) {
   auto* app = parent.add_subcommand("list", "list repair applications, newest first");
-  auto filters =
-      add_list_filters(app, {"submitted", "in_notice", "completed", "rejected"}, "applications",
-                       "deciding authority", "undecided applications past their decision deadline");
+  auto filters = add_list_filters(
+      app, {"submitted", "in_notice", "completed", "rejected", "annulled"}, "applications",
+      "deciding authority", "undecided applications past their decision deadline");
   app->callback([&ctx, filters] {
     Json r = ctx.call("repair.list", filters->params());
     ctx.out().rows({{"application", "APP"},
@@ -171,6 +179,9 @@ void render_show(Context& ctx, const Json& a) {
         fmt::format("notice until     {}  [{}]", text(a["notice_end"]), text(a["notice_rule"])));
   if (!a["completed_on"].is_null())
     out.say(fmt::format("completed        {}", text(a["completed_on"])));
+  if (!a["annulled_on"].is_null())
+    out.say(fmt::format("annulled         {} by {}: {}", text(a["annulled_on"]),
+                        text(a["annulled_by"]), text(a["annul_finding"])));
   if (!a["training_hours"].is_null())
     out.say(fmt::format("training hours   {}", text(a["training_hours"])));
   if (!a["credit_report_date"].is_null())
@@ -209,6 +220,10 @@ void setup(CLI::App& app, Context& ctx) {
   setup_decision(app, ctx, "reject", "reject an application, with a reason", true);
   setup_decision(app, ctx, "object",
                  "record an objection raised during the public notice: back to review", true);
+  setup_decision(app, ctx, "annul",
+                 "annul a completed repair obtained by untrue statements (the finding as "
+                 "--reason): the record is restored and published again",
+                 true);
   setup_list(app, ctx);
   setup_show(app, ctx);
 }
@@ -239,6 +254,12 @@ extern const CommandDef cmd_repair{
     "approval. A final repair withdraws and archives the record as `repaired`, with the decision "
     "number and the allowing rule in its history; the next `credit publish` withdraws it from "
     "the portal.\n\n"
+    "`repair annul APP --reason …` is for a reviewer of the deciding authority where the profile "
+    "has an annulment rule (Dandong Art. 17: a repair obtained by not truthfully stating the "
+    "facts): the record gets back the state it had before the repair, and the next `credit "
+    "publish` publishes it again; the finding is kept with the application (status `annulled`), "
+    "in the record's history and in the audit log. Listing the subject for the fraud itself is "
+    "a decision of its own, imported like any other.\n\n"
     "`repair list` (--status, --dept, --overdue) and `repair show APP` (timeline, evidence "
     "digests, deadlines) read applications: operators and reviewers those of their department, "
     "the auditor all.",
@@ -249,7 +270,9 @@ extern const CommandDef cmd_repair{
       "A severe case, with training and credit report"},
      {"credit repair approve 7 --decision-number '京信修〔2026〕7号'", "Approve application 7"},
      {"credit repair object 7 --reason '举报：仍在违法经营'", "An objection during the notice"},
-     {"credit repair list --overdue", "Applications past their decision deadline"}},
+     {"credit repair list --overdue", "Applications past their decision deadline"},
+     {"credit repair annul 7 --reason '整改证明系伪造（核查报告2026-15号）'",
+      "Annul a repair obtained with a forged rectification proof"}},
     setup};
 
 }  // namespace credit::cli

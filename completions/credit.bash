@@ -35,6 +35,7 @@ _credit() {
       "/repair/approve") path="$path/$w" ;;
       "/repair/reject") path="$path/$w" ;;
       "/repair/object") path="$path/$w" ;;
+      "/repair/annul") path="$path/$w" ;;
       "/repair/list") path="$path/$w" ;;
       "/repair/show") path="$path/$w" ;;
       "/objection") path="$path/$w" ;;
@@ -121,7 +122,8 @@ _credit() {
     "/repair/approve":--decision-number) return ;;
     "/repair/reject":--reason) return ;;
     "/repair/object":--reason) return ;;
-    "/repair/list":--status) COMPREPLY=($(compgen -W "submitted in_notice completed rejected" -- "$cur")); return ;;
+    "/repair/annul":--reason) return ;;
+    "/repair/list":--status) COMPREPLY=($(compgen -W "submitted in_notice completed rejected annulled" -- "$cur")); return ;;
     "/repair/list":--dept) return ;;
     "/repair/list":--limit) return ;;
     "/objection/file":--reason) return ;;
@@ -211,11 +213,12 @@ _credit() {
     "/record/amend") subs=""; opts="--set --reason" ;;
     "/record/revoke") subs=""; opts="--reason" ;;
     "/query") subs=""; opts="--uscc --id-number --name --kind --status --severity --authority --decided-from --decided-to --in-publicity --include-archived --level --purpose --limit --after --count" ;;
-    "/repair") subs="submit approve reject object list show"; opts="" ;;
+    "/repair") subs="submit approve reject object annul list show"; opts="" ;;
     "/repair/submit") subs=""; opts="--commitment --rectification --training --training-hours --credit-report --credit-report-date --evidence --note" ;;
     "/repair/approve") subs=""; opts="--decision-number" ;;
     "/repair/reject") subs=""; opts="--reason" ;;
     "/repair/object") subs=""; opts="--reason" ;;
+    "/repair/annul") subs=""; opts="--reason" ;;
     "/repair/list") subs=""; opts="--status --dept --overdue --limit" ;;
     "/repair/show") subs=""; opts="" ;;
     "/objection") subs="file resolve list"; opts="" ;;

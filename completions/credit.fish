@@ -2,7 +2,7 @@
 function __credit_path
     set -l path ""
     for t in (commandline -opc)[2..-1]
-        if contains -- "$path/$t" "/init" "/migrate" "/user" "/user/add" "/user/list" "/user/disable" "/user/enable" "/user/token" "/whoami" "/policy" "/policy/show" "/policy/list" "/policy/set" "/import" "/import/approve" "/import/reject" "/import/list" "/import/show" "/import/authorize" "/import/authorizations" "/record" "/record/show" "/record/amend" "/record/revoke" "/query" "/repair" "/repair/submit" "/repair/approve" "/repair/reject" "/repair/object" "/repair/list" "/repair/show" "/objection" "/objection/file" "/objection/resolve" "/objection/list" "/privacy" "/privacy/scan" "/publish" "/purge-expired" "/report" "/report/summary" "/report/compliance" "/report/expiring" "/report/activity" "/calendar" "/calendar/show" "/calendar/load" "/audit" "/audit/export" "/audit/verify" "/audit/checkpoint" "/audit/key" "/serve"
+        if contains -- "$path/$t" "/init" "/migrate" "/user" "/user/add" "/user/list" "/user/disable" "/user/enable" "/user/token" "/whoami" "/policy" "/policy/show" "/policy/list" "/policy/set" "/import" "/import/approve" "/import/reject" "/import/list" "/import/show" "/import/authorize" "/import/authorizations" "/record" "/record/show" "/record/amend" "/record/revoke" "/query" "/repair" "/repair/submit" "/repair/approve" "/repair/reject" "/repair/object" "/repair/annul" "/repair/list" "/repair/show" "/objection" "/objection/file" "/objection/resolve" "/objection/list" "/privacy" "/privacy/scan" "/publish" "/purge-expired" "/report" "/report/summary" "/report/compliance" "/report/expiring" "/report/activity" "/calendar" "/calendar/show" "/calendar/load" "/audit" "/audit/export" "/audit/verify" "/audit/checkpoint" "/audit/key" "/serve"
             set path "$path/$t"
         end
     end
@@ -107,6 +107,7 @@ complete -c credit -n "test (__credit_path) = '/repair'" -a submit -d 'record a 
 complete -c credit -n "test (__credit_path) = '/repair'" -a approve -d 'approve an application (eligibility is checked again); starts the public notice where the policy has one'
 complete -c credit -n "test (__credit_path) = '/repair'" -a reject -d 'reject an application, with a reason'
 complete -c credit -n "test (__credit_path) = '/repair'" -a object -d 'record an objection raised during the public notice: back to review'
+complete -c credit -n "test (__credit_path) = '/repair'" -a annul -d 'annul a completed repair obtained by untrue statements (the finding as --reason): the record is restored and published again'
 complete -c credit -n "test (__credit_path) = '/repair'" -a list -d 'list repair applications, newest first'
 complete -c credit -n "test (__credit_path) = '/repair'" -a show -d 'show an application: its timeline, evidence digests and deadlines'
 complete -c credit -n "test (__credit_path) = '/repair/submit'" -l commitment -r -F -d 'the credit commitment (信用承诺书)'
@@ -120,7 +121,8 @@ complete -c credit -n "test (__credit_path) = '/repair/submit'" -l note -x -d 'a
 complete -c credit -n "test (__credit_path) = '/repair/approve'" -l decision-number -x -d 'the number of the 信用修复决定书 (default: generated)'
 complete -c credit -n "test (__credit_path) = '/repair/reject'" -l reason -x -d 'why: kept in the timeline and the audit log'
 complete -c credit -n "test (__credit_path) = '/repair/object'" -l reason -x -d 'why: kept in the timeline and the audit log'
-complete -c credit -n "test (__credit_path) = '/repair/list'" -l status -x -a 'submitted in_notice completed rejected' -d 'only applications in this state'
+complete -c credit -n "test (__credit_path) = '/repair/annul'" -l reason -x -d 'why: kept in the timeline and the audit log'
+complete -c credit -n "test (__credit_path) = '/repair/list'" -l status -x -a 'submitted in_notice completed rejected annulled' -d 'only applications in this state'
 complete -c credit -n "test (__credit_path) = '/repair/list'" -l dept -x -d 'only this deciding authority (USCC)'
 complete -c credit -n "test (__credit_path) = '/repair/list'" -l overdue -d 'only undecided applications past their decision deadline'
 complete -c credit -n "test (__credit_path) = '/repair/list'" -l limit -x -d 'at most this many (default 100)'

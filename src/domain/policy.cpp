@@ -384,7 +384,7 @@ void ProfileReader::non_repairable(const Node& n, PolicyProfile& p) {
 
 void ProfileReader::repair(const Node& n, PolicyProfile& p) {
   n.allow_keys({"subjects", "behaviours", "non_repairable", "max_repairs", "same_kind_cooldown",
-                "notice", "evidence", "decision", "withdrawal"});
+                "notice", "evidence", "decision", "withdrawal", "annulment"});
   if (auto s = n.opt("subjects")) {
     s->allow_keys({"types", "cite"});
     SubjectRule sr{s->at("types").strings(), rule(*s, s->path())};
@@ -420,6 +420,7 @@ void ProfileReader::repair(const Node& n, PolicyProfile& p) {
   }
   p.repair.decision = working_days(n.at("decision"));
   if (auto m = n.opt("withdrawal")) p.repair.withdrawal = working_days(*m);
+  if (auto m = n.opt("annulment")) p.repair.annulment = plain(*m);
 }
 
 void ProfileReader::masking(const Node& n, PolicyProfile& p) {
@@ -569,6 +570,7 @@ std::vector<RuleRef> PolicyProfile::all_rules() const {
     out.push_back(e.rule);
   out.push_back(repair.decision.rule);
   if (repair.withdrawal) out.push_back(repair.withdrawal->rule);
+  if (repair.annulment) out.push_back(*repair.annulment);
   if (lenient_under_age) out.push_back(lenient_under_age->rule);
   out.insert(out.end(), {publication_deadline.rule, objection_deadline.rule, masking.name_rule,
                          masking.id_rule, masking.legal_rep_rule});

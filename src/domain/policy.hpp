@@ -32,7 +32,8 @@
 //       keywords in 违法行为类型/处罚依据 (never in 违法事实)
 //   repair.max_repairs? {count, within_months, cite}; repair.same_kind_cooldown? {months, cite}
 //   repair.notice? {working_days, cite}; repair.decision {working_days, cite};
-//   repair.withdrawal? {working_days, cite}
+//   repair.withdrawal? {working_days, cite}; repair.annulment? {cite}: a repair obtained by
+//       untrue statements may be annulled (`repair annul`); without it the profile allows none
 //   repair.evidence [{id, title, required_for [severity..], min_class_hours?,
 //   issued_within_months?, cite}] deadlines.{publication, objection} {working_days, cite}
 //   masking.{name {cite}, id_number {keep_first, keep_last, cite}, legal_rep_id {show, cite}}
@@ -176,6 +177,7 @@ struct RepairPolicy {
   std::vector<EvidenceRequirement> evidence;
   WorkingDaysRule decision;                   // decide within
   std::optional<WorkingDaysRule> withdrawal;  // withdraw from publication after the decision
+  std::optional<RuleRef> annulment;           // a fraudulent repair is annulled
 };
 struct MaskingRules {
   int id_keep_first = 4;

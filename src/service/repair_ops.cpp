@@ -365,13 +365,76 @@ Json repair_object(ActionContext& ctx) {
           {"deadline_rule", deadline.rule_id}};
 }
 
+// Dandong Art. 17: a repair obtained by not truthfully stating the facts (修复失当) is annulled
+// by a reviewer of the deciding authority: the record gets back the state it had before the
+// repair (the next release publishes it again), the application keeps the finding. Listing the
+// subject for the fraud is a decision of its own, imported like any other.
+Json repair_annul(ActionContext& ctx) {
+  const std::string finding = ctx.required_string("reason");
+  Application a = load_for_decision(ctx, {"completed"});
+  auto& db = ctx.db();
+  const auto policy = active_policy(db);
+  if (!policy->profile.repair.annulment)
+    fail(ErrorCode::policy_refused,
+         fmt::format("policy {} has no rule for annulling a repair (repair.annulment)",
+                     policy->profile.id),
+         "an administrator adds repair.annulment with the article it comes from to the profile");
+  const domain::RuleRef& rule = *policy->profile.repair.annulment;
+  auto done = db.prepare("SELECT annulled_on FROM repair_applications WHERE id = ?");
+  done.bind(1, a.id).step();
+  if (!done.column_is_null(0))
+    fail(ErrorCode::conflict,
+         fmt::format("repair application {} was annulled on {}", a.id, done.column_text(0)),
+         "`credit repair show APP` shows the finding");
+  const Date day = today(ctx);
+  // The state the repair replaced: the version kept when it became final.
+  auto before = db.prepare(
+      "SELECT json_extract(derived, '$.status'), json_extract(derived, '$.withdrawn_on') "
+      "FROM record_versions WHERE record_id = ? AND change = 'repair' ORDER BY id DESC LIMIT 1");
+  before.bind(1, a.record_id);
+  const bool restorable = before.step();
+  const std::string status = restorable ? before.column_text(0) : "";
+  const auto withdrawn_on = restorable ? before.column_optional_text(1) : std::nullopt;
+  const std::string why =
+      fmt::format("credit repair {} annulled (rule {}): {}", a.id, rule.id, finding);
+  const bool restored =
+      restorable && change_record(ctx, a.record_id,
+                                  "status = ?7, under_repair = 0, archived = 0, withdrawn_on = ?8",
+                                  "status = 'repaired'", "repair_annulled", why,
+                                  [&](store::Stmt& s) { s.bind(7, status).bind(8, withdrawn_on); });
+  auto s = db.prepare(
+      "UPDATE repair_applications SET annulled_on = ?, annulled_by = ?, annul_finding = ? "
+      "WHERE id = ?");
+  s.bind(1, day.iso()).bind(2, ctx.user.name).bind(3, finding).bind(4, a.id).run();
+  add_repair_event(
+      ctx, a.id, "annulled",
+      restored
+          ? fmt::format("{}; record {} restored to {}", finding, a.record_id, status)
+          : fmt::format("{}; record {} was no longer repaired: unchanged", finding, a.record_id));
+  ctx.audit.reason = finding;
+  Json result = {{"application", a.id},
+                 {"record", a.record_id},
+                 {"status", "annulled"},
+                 {"annulled_on", day.iso()},
+                 {"record_restored", restored},
+                 {"record_status", restored ? Json(status) : Json()},
+                 {"rule", rule.id},
+                 {"cite", rule.cite}};
+  ctx.audit.params = result;
+  return result;
+}
+
 // Operators and reviewers see their own department's applications; read-only roles all.
 bool sees_all_departments(const ActionContext& ctx) {
   return ctx.user.role != "operator" && ctx.user.role != "reviewer";
 }
 
+// An annulled repair keeps status 'completed' in the store (it counts among the subject's
+// repairs) and shows as 'annulled'.
+#define CREDIT_REPAIR_STATUS "CASE WHEN annulled_on IS NULL THEN status ELSE 'annulled' END"
 constexpr const char* kSummaryColumns =
-    "id, record_id, dept, status, submitted_by, submitted_on, decision_deadline, deadline_rule, "
+    "id, record_id, dept, " CREDIT_REPAIR_STATUS
+    ", submitted_by, submitted_on, decision_deadline, deadline_rule, "
     "decided_by, decided_on, decision_number, allowing_rule, notice_end, completed_on, reason, "
     "status = 'submitted' AND decision_deadline < ?1";
 
@@ -396,11 +459,12 @@ Json summary_json(const store::Stmt& s) {
 }
 
 Json repair_list(ActionContext& ctx) {
-  auto s = ctx.db().prepare(fmt::format(
-      "SELECT {} FROM repair_applications WHERE (?2 IS NULL OR dept = ?2) AND "
-      "(?3 IS NULL OR status = ?3) AND (?4 = 0 OR (status = 'submitted' AND decision_deadline < "
-      "?1)) ORDER BY id DESC LIMIT ?5",
-      kSummaryColumns));
+  auto s = ctx.db().prepare(
+      fmt::format("SELECT {} FROM repair_applications WHERE (?2 IS NULL OR dept = ?2) AND "
+                  "(?3 IS NULL OR " CREDIT_REPAIR_STATUS
+                  " = ?3) AND (?4 = 0 OR (status = 'submitted' AND decision_deadline < "
+                  "?1)) ORDER BY id DESC LIMIT ?5",
+                  kSummaryColumns));
   const auto dept = list_department(ctx, "repair applications");
   s.bind(1, today(ctx).iso()).bind(2, dept).bind(3, ctx.optional_string("status"));
   s.bind(4, int64_t{ctx.flag("overdue")}).bind(5, ctx.integer("limit", 100));
@@ -414,8 +478,8 @@ Json repair_show(ActionContext& ctx) {
   ctx.audit.targets.push_back(fmt::format("repair:{}", id));
   auto& db = ctx.db();
   auto s = db.prepare(
-      fmt::format("SELECT {}, note, training_hours, credit_report_date, policy, notice_rule "
-                  "FROM repair_applications WHERE id = ?2",
+      fmt::format("SELECT {}, note, training_hours, credit_report_date, policy, notice_rule, "
+                  "annulled_on, annulled_by, annul_finding FROM repair_applications WHERE id = ?2",
                   kSummaryColumns));
   s.bind(1, today(ctx).iso()).bind(2, id);
   if (!s.step())
@@ -429,6 +493,10 @@ Json repair_show(ActionContext& ctx) {
   a["credit_report_date"] = s.column_is_null(18) ? Json() : Json(s.column_text(18));
   a["policy"] = s.column_text(19);
   a["notice_rule"] = s.column_is_null(20) ? Json() : Json(s.column_text(20));
+  auto text = [&](int c) { return s.column_is_null(c) ? Json() : Json(s.column_text(c)); };
+  a["annulled_on"] = text(21);
+  a["annulled_by"] = text(22);
+  a["annul_finding"] = text(23);
   auto ev = db.prepare(
       "SELECT e.requirement, e.name, e.sha256, b.bytes, b.type FROM repair_evidence e "
       "JOIN evidence_blobs b ON b.sha256 = e.sha256 WHERE e.application_id = ? "
@@ -463,6 +531,9 @@ void register_repair_actions(ActionRegistry& r) {
          "one)"});
   r.add({"repair.reject", "repair.decide", Access::write, repair_reject,
          "reject a repair application, with a reason"});
+  r.add({"repair.annul", "repair.decide", Access::write, repair_annul,
+         "annul a repair obtained by untrue statements: the record is restored (Dandong Art. "
+         "17)"});
   r.add({"repair.object", "repair.submit", Access::write, repair_object,
          "record an objection during a repair's public notice: back to review"});
   r.add({"repair.list", "repair.read", Access::read, repair_list, "list repair applications"});

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <functional>
+
 #include "io/byte_source.hpp"
 #include "service/record_writer.hpp"
 #include "store/store.hpp"
@@ -46,16 +48,30 @@ StoredEvidence store_evidence(ActionContext& ctx, const InputFile& input) {
   return e;
 }
 
-void set_record_flag(ActionContext& ctx, int64_t record_id, const char* column, bool value,
-                     const std::string& change, const std::string& reason) {
+bool change_record(ActionContext& ctx, int64_t record_id, std::string_view assignments,
+                   std::string_view condition, const std::string& change, const std::string& reason,
+                   const std::function<void(store::Stmt&)>& bind) {
   auto& db = ctx.db();
   const std::string now = format_utc(ctx.clock.now());
-  auto keep = db.prepare(keep_versions_sql("id = ?6"));
+  const std::string where =
+      condition.empty() ? std::string("id = ?6") : fmt::format("id = ?6 AND ({})", condition);
+  auto keep = db.prepare(keep_versions_sql(where));
   keep.bind(1, now).bind(2, ctx.user.name).bind(3, change).bind_null(4).bind(5, reason);
   keep.bind(6, record_id).run();
-  auto update = db.prepare(fmt::format(
-      "UPDATE records SET {} = ?, version = version + 1, updated_at = ? WHERE id = ?", column));
-  update.bind(1, int64_t{value}).bind(2, now).bind(3, record_id).run();
+  if (db.changes() == 0) return false;
+  auto update = db.prepare(
+      fmt::format("UPDATE records SET {}, version = version + 1, updated_at = ?1 WHERE {}",
+                  assignments, where));
+  update.bind(1, now).bind(6, record_id);
+  if (bind) bind(update);
+  update.run();
+  return true;
+}
+
+void set_record_flag(ActionContext& ctx, int64_t record_id, const char* column, bool value,
+                     const std::string& change, const std::string& reason) {
+  change_record(ctx, record_id, fmt::format("{} = ?7", column), "", change, reason,
+                [value](store::Stmt& s) { s.bind(7, int64_t{value}); });
 }
 
 void add_repair_event(ActionContext& ctx, int64_t application_id, const std::string& event,
@@ -77,19 +93,12 @@ void complete_repair(ActionContext& ctx, int64_t application_id, domain::Date on
     fail(ErrorCode::integrity, fmt::format("no repair application {}", application_id));
   const int64_t record_id = a.column_int64(0);
   const std::string number = a.column_text(1), rule = a.column_text(2);
-  const std::string now = format_utc(ctx.clock.now());
   const std::string why =
       fmt::format("credit repair {} final: decision {} (rule {})", application_id, number, rule);
-  constexpr const char* kOpen = "id = ?6 AND status IN ('active', 'published')";
-  auto keep = db.prepare(keep_versions_sql(kOpen));
-  keep.bind(1, now).bind(2, ctx.user.name).bind(3, "repair").bind_null(4).bind(5, why);
-  keep.bind(6, record_id).run();
-  auto update = db.prepare(
-      fmt::format("UPDATE records SET status = 'repaired', under_repair = 0, withdrawn_on = ?7, "
-                  "archived = 1, version = version + 1, updated_at = ?8 WHERE {}",
-                  kOpen));
-  update.bind(6, record_id).bind(7, on.iso()).bind(8, now).run();
-  const bool withdrawn = db.changes() > 0;
+  const bool withdrawn = change_record(
+      ctx, record_id, "status = 'repaired', under_repair = 0, withdrawn_on = ?7, archived = 1",
+      "status IN ('active', 'published')", "repair", why,
+      [&on](store::Stmt& s) { s.bind(7, on.iso()); });
   auto done = db.prepare(
       "UPDATE repair_applications SET status = 'completed', completed_on = ? WHERE id = ?");
   done.bind(1, on.iso()).bind(2, application_id).run();

@@ -2,11 +2,16 @@
 // Shared by the repair and objection modules (repair_ops.cpp, objection_ops.cpp) and the
 // purge-expired hook: evidence blobs, record flags with history, the repair timeline and its
 // completion.
+#include <functional>
 #include <optional>
 #include <string>
 
 #include "domain/date.hpp"
 #include "service/action.hpp"
+
+namespace credit::store {
+class Stmt;
+}  // namespace credit::store
 
 namespace credit::service {
 
@@ -17,6 +22,15 @@ struct StoredEvidence {
 // Reads an input file whole (at most 32 MiB) and keeps it once by SHA-256 in evidence_blobs,
 // with its size and a media type sniffed from its first bytes.
 StoredEvidence store_evidence(ActionContext& ctx, const InputFile& input);
+
+// Changes one record, keeping its previous version in record_versions (change, reason) and
+// bumping its version, so that history shows the change and the next release carries it: the
+// one path by which the repair and objection modules change a record. `assignments` is SQL
+// ("status = ?7, …") with its own parameters from ?7, bound by `bind`; `condition` (SQL on the
+// record, no parameters; may be empty) must hold or nothing changes. Returns whether it changed.
+bool change_record(ActionContext& ctx, int64_t record_id, std::string_view assignments,
+                   std::string_view condition, const std::string& change, const std::string& reason,
+                   const std::function<void(store::Stmt&)>& bind);
 
 // Sets records.under_repair or records.disputed, keeping the previous version in
 // record_versions (change = `change`), so history shows it and the next release re-publishes

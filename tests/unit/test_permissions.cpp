@@ -72,6 +72,7 @@ const std::map<std::string, std::set<std::string>>& expected_matrix() {
       {"repair.approve", {"reviewer"}},
       {"repair.reject", {"reviewer"}},
       {"repair.object", {"operator"}},
+      {"repair.annul", {"reviewer"}},
       {"repair.list", {"operator", "reviewer", "auditor"}},
       {"repair.show", {"operator", "reviewer", "auditor"}},
       {"objection.file", {"operator"}},

@@ -443,6 +443,15 @@ TEST_CASE("Required evidence: exactly what each source asks for") {
   CHECK(required_evidence(profile("dandong-2019"), Severity::general).size() == 5);
 }
 
+TEST_CASE("Annulment of a fraudulent repair: where the source provides it (Dandong Art. 17)") {
+  const auto& dd = profile("dandong-2019").repair;
+  REQUIRE(dd.annulment);
+  CHECK(dd.annulment->id == "dandong-2019/repair.annulment");
+  CHECK(dd.annulment->cite.find("第十七条") != std::string::npos);
+  CHECK_FALSE(profile("national-2026").repair.annulment);
+  CHECK_FALSE(profile("national-2019").repair.annulment);
+}
+
 TEST_CASE("Masking") {
   CHECK(mask_person_name("张三") == "张*");
   CHECK(mask_person_name("欧阳娜娜") == "欧***");
