@@ -100,9 +100,15 @@ void render_decision(Context& ctx, const Json& r) {
   if (ctx.out().format() != io::Format::table) return ctx.out().object(r);
   std::string line =
       fmt::format("repair application {}: {}", text(r["application"]), text(r["status"]));
-  if (r.contains("decision_number"))
+  if (r.contains("acceptance_rule") && !r["acceptance_rule"].is_null())
+    line += fmt::format(" (accepted: 同意受理 [{}]; eligible [{}])", text(r["acceptance_rule"]),
+                        text(r["rule"]));
+  else if (r.contains("decision_number") && !r["decision_number"].is_null())
     line += fmt::format(" (decision {}, rule {})", text(r["decision_number"]), text(r["rule"]));
   ctx.out().say(line);
+  if (r.contains("decision_rule"))
+    ctx.out().say(fmt::format("the decision number is issued when the notice ends [{}]",
+                              text(r["decision_rule"])));
   if (r.contains("notice_end"))
     ctx.out().say(
         fmt::format("public notice until {} [{}]; final after it unless objected "
@@ -171,14 +177,25 @@ void render_show(Context& ctx, const Json& a) {
                       text(a["submitted_by"]), text(a["policy"])));
   out.say(fmt::format("decide by        {}  [{}]", text(a["decision_deadline"]),
                       text(a["deadline_rule"])));
-  if (!a["decided_on"].is_null())
+  if (!a["decided_on"].is_null() && !a["acceptance_rule"].is_null())
+    out.say(fmt::format("accepted         {} by {} (同意受理) [{}]; eligible [{}]",
+                        text(a["decided_on"]), text(a["decided_by"]), text(a["acceptance_rule"]),
+                        text(a["rule"])));
+  else if (!a["decided_on"].is_null())
     out.say(fmt::format("decided          {} by {}: {} [{}]", text(a["decided_on"]),
                         text(a["decided_by"]), text(a["decision_number"]), text(a["rule"])));
+  if (!a["acceptance_rule"].is_null() && !a["decision_number"].is_null())
+    out.say(fmt::format("decision         {}", text(a["decision_number"])));
   if (!a["notice_end"].is_null())
     out.say(
         fmt::format("notice until     {}  [{}]", text(a["notice_end"]), text(a["notice_rule"])));
   if (!a["completed_on"].is_null())
     out.say(fmt::format("completed        {}", text(a["completed_on"])));
+  if (!a["processing_deadline"].is_null())
+    out.say(fmt::format(
+        "withdraw by      {}  [{}]{}", text(a["processing_deadline"]), text(a["processing_rule"]),
+        a["processed_on"].is_null() ? std::string("  not yet withdrawn")
+                                    : fmt::format("  withdrawn {}", text(a["processed_on"]))));
   if (!a["annulled_on"].is_null())
     out.say(fmt::format("annulled         {} by {}: {}", text(a["annulled_on"]),
                         text(a["annulled_by"]), text(a["annul_finding"])));
@@ -250,6 +267,11 @@ extern const CommandDef cmd_repair{
     "authority (谁认定、谁受理) who did not submit it. Approval checks eligibility again. Where "
     "the policy has a public notice (e.g. 5 working days) the application is `in_notice` until "
     "its last day; `repair object APP --reason …` during the notice sends it back for review; "
+    "where the profile has an acceptance step (Dandong Art. 12(5)) approval is recorded as the "
+    "decision to accept (同意受理) under that rule, and where it issues the decision after the "
+    "notice (Art. 12(7)) no --decision-number is taken before it: the number is issued when "
+    "the notice ends, and the record must be withdrawn within the profile's working days "
+    "(repair.withdrawal; `repair show` and `credit report compliance` show late ones); "
     "`credit purge-expired` makes it final after the notice. Without a notice it is final on "
     "approval. A final repair withdraws and archives the record as `repaired`, with the decision "
     "number and the allowing rule in its history; the next `credit publish` withdraws it from "

@@ -384,7 +384,8 @@ void ProfileReader::non_repairable(const Node& n, PolicyProfile& p) {
 
 void ProfileReader::repair(const Node& n, PolicyProfile& p) {
   n.allow_keys({"subjects", "behaviours", "non_repairable", "max_repairs", "same_kind_cooldown",
-                "notice", "evidence", "decision", "withdrawal", "annulment"});
+                "notice", "evidence", "decision", "withdrawal", "annulment", "acceptance",
+                "decision_after_notice"});
   if (auto s = n.opt("subjects")) {
     s->allow_keys({"types", "cite"});
     SubjectRule sr{s->at("types").strings(), rule(*s, s->path())};
@@ -421,6 +422,11 @@ void ProfileReader::repair(const Node& n, PolicyProfile& p) {
   p.repair.decision = working_days(n.at("decision"));
   if (auto m = n.opt("withdrawal")) p.repair.withdrawal = working_days(*m);
   if (auto m = n.opt("annulment")) p.repair.annulment = plain(*m);
+  if (auto m = n.opt("acceptance")) p.repair.acceptance = plain(*m);
+  if (auto m = n.opt("decision_after_notice")) {
+    if (!p.repair.notice) m->fail("a decision after the notice needs repair.notice");
+    p.repair.decision_after_notice = plain(*m);
+  }
 }
 
 void ProfileReader::masking(const Node& n, PolicyProfile& p) {
@@ -571,6 +577,8 @@ std::vector<RuleRef> PolicyProfile::all_rules() const {
   out.push_back(repair.decision.rule);
   if (repair.withdrawal) out.push_back(repair.withdrawal->rule);
   if (repair.annulment) out.push_back(*repair.annulment);
+  if (repair.acceptance) out.push_back(*repair.acceptance);
+  if (repair.decision_after_notice) out.push_back(*repair.decision_after_notice);
   if (lenient_under_age) out.push_back(lenient_under_age->rule);
   out.insert(out.end(), {publication_deadline.rule, objection_deadline.rule, masking.name_rule,
                          masking.id_rule, masking.legal_rep_rule});

@@ -32,6 +32,8 @@
 //       keywords in 违法行为类型/处罚依据 (never in 违法事实)
 //   repair.max_repairs? {count, within_months, cite}; repair.same_kind_cooldown? {months, cite}
 //   repair.notice? {working_days, cite}; repair.decision {working_days, cite};
+//   repair.acceptance? {cite}: approval is the recorded decision to accept (是否同意受理);
+//   repair.decision_after_notice? {cite}: the decision number is issued when the notice ends;
 //   repair.withdrawal? {working_days, cite}; repair.annulment? {cite}: a repair obtained by
 //       untrue statements may be annulled (`repair annul`); without it the profile allows none
 //   repair.evidence [{id, title, required_for [severity..], min_class_hours?,
@@ -175,9 +177,11 @@ struct RepairPolicy {
   std::optional<MonthsRule> same_kind_cooldown;
   std::optional<WorkingDaysRule> notice;  // public notice of a proposed repair
   std::vector<EvidenceRequirement> evidence;
-  WorkingDaysRule decision;                   // decide within
-  std::optional<WorkingDaysRule> withdrawal;  // withdraw from publication after the decision
-  std::optional<RuleRef> annulment;           // a fraudulent repair is annulled
+  WorkingDaysRule decision;                      // decide within
+  std::optional<WorkingDaysRule> withdrawal;     // withdraw from publication after the decision
+  std::optional<RuleRef> annulment;              // a fraudulent repair is annulled
+  std::optional<RuleRef> acceptance;             // approval records the acceptance decision
+  std::optional<RuleRef> decision_after_notice;  // the decision number after the notice
 };
 struct MaskingRules {
   int id_keep_first = 4;

@@ -110,6 +110,12 @@ std::optional<WorkingDeadline> repair_notice_end(const PolicyProfile& p, const C
   return after_working_days(cal, approved, *p.repair.notice);
 }
 
+std::optional<WorkingDeadline> repair_processing_deadline(const PolicyProfile& p,
+                                                          const Calendar& cal, Date decided) {
+  if (!p.repair.withdrawal) return std::nullopt;
+  return after_working_days(cal, decided, *p.repair.withdrawal);
+}
+
 WorkingDeadline objection_deadline(const PolicyProfile& p, const Calendar& cal, Date filed) {
   return after_working_days(cal, filed, p.objection_deadline);
 }

@@ -74,6 +74,10 @@ WorkingDeadline repair_decision_deadline(const PolicyProfile& p, const Calendar&
 // nullopt when the profile has no notice (the repair is final on approval).
 std::optional<WorkingDeadline> repair_notice_end(const PolicyProfile& p, const Calendar& cal,
                                                  Date approved);
+// The record is withdrawn from publication (失信信息处理) within repair.withdrawal working days
+// after the repair decision; nullopt when the profile sets no such time.
+std::optional<WorkingDeadline> repair_processing_deadline(const PolicyProfile& p,
+                                                          const Calendar& cal, Date decided);
 // The data provider verifies an objection within deadlines.objection working days.
 WorkingDeadline objection_deadline(const PolicyProfile& p, const Calendar& cal, Date filed);
 

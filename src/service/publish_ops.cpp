@@ -13,6 +13,7 @@
 #include "service/import_support.hpp"
 #include "service/modules.hpp"
 #include "service/reference.hpp"
+#include "service/release_notices.hpp"
 #include "service/release_render.hpp"
 #include "store/store.hpp"
 #include "util/crypto.hpp"
@@ -99,8 +100,14 @@ Watermarks current_watermarks(store::Db& db) {
 
 struct Due {
   std::vector<Item> items;
+  std::vector<NoticeItem> notices;  // repair notices to publish or withdraw
   Watermarks upto;
   std::vector<std::string> warnings;
+  bool empty() const { return items.empty() && notices.empty(); }
+  int64_t notices_published() const {
+    return std::count_if(notices.begin(), notices.end(),
+                         [](const NoticeItem& n) { return n.notice; });
+  }
   int64_t upserts() const {
     return std::count_if(items.begin(), items.end(), [](const Item& i) { return i.upsert; });
   }
@@ -142,6 +149,7 @@ class DueFinder {
               [](const Item& a, const Item& b) { return a.record_id < b.record_id; });
     add_deadlines(due.warnings);
     due.items = std::move(items_);
+    due.notices = due_notices(db, today_, full_);
     return due;
   }
 
@@ -254,10 +262,12 @@ Json publish_plan(ActionContext& ctx) {
     counts.add(item, on);
   auto last = db.prepare("SELECT coalesce(max(sequence), 0) FROM releases");
   last.step();
-  Json result = {{"sequence", due.items.empty() ? Json() : Json(last.column_int64(0) + 1)},
+  Json result = {{"sequence", due.empty() ? Json() : Json(last.column_int64(0) + 1)},
                  {"dry_run", true},
                  {"type", full ? "full" : "delta"}};
   result.update(counts.to_json());
+  result["notices"] = due.notices_published();
+  result["notices_withdrawn"] = static_cast<int64_t>(due.notices.size()) - due.notices_published();
   result["pending"] = pending ? pending_json(db, *pending) : Json();
   result["warnings"] = due.warnings;
   ctx.audit.params = {{"full", full},
@@ -310,6 +320,7 @@ int64_t cut_release(ActionContext& ctx, const Due& due, bool full) {
       item.bind_null(6);
     item.run();
   }
+  store_notices(db, sequence, due.notices);
   return sequence;
 }
 
@@ -365,7 +376,7 @@ Json publish_prepare(ActionContext& ctx) {
   }
   Due due = DueFinder(ctx, full).find();
   save_watermarks(ctx.store, due.upto);
-  if (due.items.empty()) {
+  if (due.empty()) {
     ctx.audit.reason = "nothing to publish";
     return {{"sequence", nullptr}, {"warnings", due.warnings}};
   }
@@ -395,12 +406,21 @@ class DeliveryWriter {
         withdraw_(db,
                   "UPDATE records SET portal_version = NULL, status = CASE WHEN ?1 = "
                   "'not_public' AND status = 'published' THEN 'active' ELSE status END "
-                  "WHERE id = ?2") {}
+                  "WHERE id = ?2"),
+        // Dandong Art. 12(7): the repaired record's withdrawal is the processing of the repair.
+        processed_(db,
+                   "UPDATE repair_applications SET processed_on = ?1 WHERE record_id = ?2 AND "
+                   "status = 'completed' AND processing_deadline IS NOT NULL AND processed_on IS "
+                   "NULL") {}
 
   void apply(const Item& item) {
     if (!item.upsert) {
       withdraw_.reset();
       withdraw_.bind(1, item.reason).bind(2, item.record_id).run();
+      if (item.reason == "repaired") {
+        processed_.reset();
+        processed_.bind(1, on_).bind(2, item.record_id).run();
+      }
       return;
     }
     upsert_.reset();
@@ -414,7 +434,7 @@ class DeliveryWriter {
 
  private:
   std::string on_;
-  store::Stmt upsert_, withdraw_;
+  store::Stmt upsert_, withdraw_, processed_;
 };
 
 Json publish_confirm(ActionContext& ctx) {
@@ -449,6 +469,7 @@ Json publish_confirm(ActionContext& ctx) {
     writer.apply(item);
     counts.add(item, on);
   }
+  confirm_notices(db, sequence);
   auto late = db.prepare(
       "UPDATE release_items SET late = ?1 > deadline WHERE sequence = ?2 AND deadline IS NOT NULL");
   late.bind(1, on).bind(2, sequence).run();

@@ -6,6 +6,7 @@
 #include "domain/row_validation.hpp"
 #include "io/kind_files.hpp"
 #include "service/reference.hpp"
+#include "service/release_notices.hpp"
 #include "store/sqlite.hpp"
 #include "util/crypto.hpp"
 #include "util/error.hpp"
@@ -41,6 +42,27 @@ constexpr const char* kWithdrawRows =
     "SELECT i.record_id, i.version, i.reason, r.kind FROM release_items i "
     "JOIN records r ON r.id = i.record_id WHERE i.sequence = ? AND i.op = 'withdraw' "
     "ORDER BY i.record_id";
+
+constexpr const char* kNoticeRows =
+    "SELECT application_id, record_id, op, reason, subject_name, uscc, notice_start, notice_end, "
+    "rule FROM release_notices WHERE sequence = ? ORDER BY application_id";
+
+// 拟信用修复公示: who, from when to when, under which rule; or its withdrawal and why.
+Json notice_line(const store::Stmt& s) {
+  auto text = [&](int c) { return s.column_is_null(c) ? Json() : Json(s.column_text(c)); };
+  Json line = {{"op", s.column_view(2) == "notice" ? "notice" : "withdraw_notice"},
+               {"application", std::to_string(s.column_int64(0))},
+               {"record", std::to_string(s.column_int64(1))},
+               {"reason", s.column_text(3)}};
+  if (s.column_view(2) != "notice") return line;
+  line["title"] = "拟信用修复公示";
+  line["subject_name"] = text(4);
+  line["uscc"] = text(5);
+  line["notice_start"] = text(6);
+  line["notice_end"] = text(7);
+  line["rule"] = text(8);
+  return line;
+}
 
 std::string line_text(const Json& line) {
   return line.dump(-1, ' ', false, Json::error_handler_t::replace);
@@ -173,6 +195,15 @@ std::vector<ReleaseFile> render_release(store::Db& db, int64_t sequence,
                                {"reason", s.column_text(2)},
                                {"kind", s.column_text(3)}}));
   files.push_back(withdrawals.finish());
+  auto n = db.prepare(kNoticeRows);
+  n.bind(1, sequence);
+  if (n.step()) {
+    FileHasher notices(kNoticeFile, line);
+    do
+      notices.add(line_text(notice_line(n)));
+    while (n.step());
+    files.push_back(notices.finish());
+  }
   return files;
 }
 
@@ -194,6 +225,11 @@ std::string manifest_text(store::Db& db, const ReleaseHeader& h,
       {"counts", {{"upsert", h.upserts}, {"withdraw", h.withdrawals}}},
       {"files", files_json(files)},
   };
+  const NoticeCounts notices = notice_counts(db, h.sequence);
+  if (notices.published + notices.withdrawn > 0) {
+    manifest["counts"]["notice"] = notices.published;
+    manifest["counts"]["withdraw_notice"] = notices.withdrawn;
+  }
   return manifest.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
 }
 

@@ -22,6 +22,7 @@ namespace credit::service {
 inline constexpr const char* kUpsertFile = "upsert.ndjson";
 inline constexpr const char* kWithdrawFile = "withdraw.ndjson";
 inline constexpr const char* kManifestFile = "manifest.json";
+inline constexpr const char* kNoticeFile = "repair_notices.ndjson";  // only when there are some
 inline constexpr const char* kReleaseFormat = "credit-release/1";
 
 struct ReleaseFile {
@@ -45,7 +46,8 @@ ReleaseHeader load_release_header(store::Db& db, int64_t sequence);  // Error(no
 std::shared_ptr<const domain::PolicyProfile> release_policy(store::Db& db, int64_t policy_id);
 
 // Passes every line of the release (without its newline) to `line`, file by file: the upserts,
-// then the withdrawals, each in record order. Returns the files with their digests.
+// then the withdrawals, each in record order, then the repair notices (if any) by application.
+// Returns the files with their digests.
 using LineSink = std::function<void(const std::string& file, const std::string& line)>;
 std::vector<ReleaseFile> render_release(store::Db& db, int64_t sequence,
                                         const domain::PolicyProfile& policy, const LineSink& line);

@@ -291,23 +291,43 @@ Json repair_approve(ActionContext& ctx) {
   if (!verdict.allowed())
     refuse(ctx, verdict, fmt::format("approval of repair application {}", a.id).c_str());
 
-  const std::string number = ctx.optional_string("decision_number")
-                                 .value_or(fmt::format("信用修复-{}-{}", day.iso(), a.id));
+  const auto& after_notice = profile.repair.decision_after_notice;
+  if (after_notice && ctx.optional_string("decision_number"))
+    fail(ErrorCode::policy_refused,
+         fmt::format("no decision number before the public notice: under {} the 信用修复决定书 is "
+                     "issued when the notice ends without objection (rule {})",
+                     profile.id, after_notice->id),
+         "approve without --decision-number; the number is issued when the notice ends");
+  const std::optional<std::string> number =
+      after_notice
+          ? std::nullopt
+          : std::optional<std::string>(ctx.optional_string("decision_number")
+                                           .value_or(generated_decision_number(day, a.id)));
+  const auto& acceptance = profile.repair.acceptance;
   const auto notice = domain::repair_notice_end(profile, *working_calendar(db), day);
   auto s = db.prepare(
       "UPDATE repair_applications SET status = ?, decided_by = ?, decided_on = ?, "
-      "decision_number = ?, allowing_rule = ?, notice_end = ?, notice_rule = ? WHERE id = ?");
+      "decision_number = ?, allowing_rule = ?, notice_end = ?, notice_rule = ?, "
+      "acceptance_rule = ? WHERE id = ?");
   s.bind(1, notice ? "in_notice" : "submitted").bind(2, ctx.user.name).bind(3, day.iso());
   s.bind(4, number).bind(5, verdict.allowing_rule);
   s.bind(6, notice ? std::optional<std::string>(notice->date.iso()) : std::nullopt);
   s.bind(7, notice ? std::optional<std::string>(notice->rule_id) : std::nullopt);
-  s.bind(8, a.id).run();
-  add_repair_event(ctx, a.id, "approved",
-                   fmt::format("decision {} (rule {})", number, verdict.allowing_rule));
+  s.bind(8, acceptance ? std::optional<std::string>(acceptance->id) : std::nullopt);
+  s.bind(9, a.id).run();
+  if (acceptance)
+    add_repair_event(ctx, a.id, "accepted",
+                     fmt::format("decision to accept (同意受理, rule {}); eligible (rule {})",
+                                 acceptance->id, verdict.allowing_rule));
+  else
+    add_repair_event(ctx, a.id, "approved",
+                     fmt::format("decision {} (rule {})", *number, verdict.allowing_rule));
   Json result = {{"application", a.id},
                  {"record", a.record_id},
-                 {"decision_number", number},
-                 {"rule", verdict.allowing_rule}};
+                 {"decision_number", number ? Json(*number) : Json()},
+                 {"rule", verdict.allowing_rule},
+                 {"acceptance_rule", acceptance ? Json(acceptance->id) : Json()}};
+  if (after_notice) result["decision_rule"] = after_notice->id;
   if (notice) {
     add_repair_event(
         ctx, a.id, "notice",
@@ -479,7 +499,9 @@ Json repair_show(ActionContext& ctx) {
   auto& db = ctx.db();
   auto s = db.prepare(
       fmt::format("SELECT {}, note, training_hours, credit_report_date, policy, notice_rule, "
-                  "annulled_on, annulled_by, annul_finding FROM repair_applications WHERE id = ?2",
+                  "annulled_on, annulled_by, annul_finding, acceptance_rule, "
+                  "processing_deadline, processing_rule, processed_on FROM repair_applications "
+                  "WHERE id = ?2",
                   kSummaryColumns));
   s.bind(1, today(ctx).iso()).bind(2, id);
   if (!s.step())
@@ -497,6 +519,10 @@ Json repair_show(ActionContext& ctx) {
   a["annulled_on"] = text(21);
   a["annulled_by"] = text(22);
   a["annul_finding"] = text(23);
+  a["acceptance_rule"] = text(24);
+  a["processing_deadline"] = text(25);
+  a["processing_rule"] = text(26);
+  a["processed_on"] = text(27);
   auto ev = db.prepare(
       "SELECT e.requirement, e.name, e.sha256, b.bytes, b.type FROM repair_evidence e "
       "JOIN evidence_blobs b ON b.sha256 = e.sha256 WHERE e.application_id = ? "

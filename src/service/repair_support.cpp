@@ -4,8 +4,11 @@
 
 #include <functional>
 
+#include "domain/repair_eligibility.hpp"
 #include "io/byte_source.hpp"
+#include "service/calendar_data.hpp"
 #include "service/record_writer.hpp"
+#include "service/reference.hpp"
 #include "store/store.hpp"
 #include "util/crypto.hpp"
 #include "util/error.hpp"
@@ -83,8 +86,53 @@ void add_repair_event(ActionContext& ctx, int64_t application_id, const std::str
   s.bind(4, event).bind(5, detail).run();
 }
 
+std::string generated_decision_number(domain::Date on, int64_t application_id) {
+  return fmt::format("信用修复-{}-{}", on.iso(), application_id);
+}
+
+namespace {
+
+// Dandong Art. 12(7): the 信用修复决定书 is issued when the notice has ended; a number is given
+// now to a repair approved without one.
+void issue_decision_number(ActionContext& ctx, int64_t application_id, domain::Date on,
+                           const domain::RepairPolicy& repair) {
+  auto& db = ctx.db();
+  auto number = db.prepare(
+      "UPDATE repair_applications SET decision_number = ? WHERE id = ? AND decision_number IS "
+      "NULL");
+  number.bind(1, generated_decision_number(on, application_id)).bind(2, application_id).run();
+  if (db.changes() > 0)
+    add_repair_event(ctx, application_id, "decided",
+                     fmt::format("decision {} issued after the notice (rule {})",
+                                 generated_decision_number(on, application_id),
+                                 repair.decision_after_notice ? repair.decision_after_notice->id
+                                                              : std::string("repair.notice")));
+}
+
+// Dandong Art. 12(7): the record withdrawn within repair.withdrawal working days of the decision;
+// a record not on the portal has nothing to withdraw.
+void set_processing_deadline(ActionContext& ctx, int64_t application_id, int64_t record_id,
+                             domain::Date on, const domain::PolicyProfile& profile) {
+  auto& db = ctx.db();
+  const auto deadline = domain::repair_processing_deadline(profile, *working_calendar(db), on);
+  if (!deadline) return;
+  auto portal = db.prepare("SELECT portal_version IS NULL FROM records WHERE id = ?");
+  portal.bind(1, record_id).step();
+  const bool nothing_to_withdraw = portal.column_int64(0) != 0;
+  auto s = db.prepare(
+      "UPDATE repair_applications SET processing_deadline = ?, processing_rule = ?, "
+      "processed_on = ? WHERE id = ?");
+  s.bind(1, deadline->date.iso()).bind(2, deadline->rule_id);
+  s.bind(3, nothing_to_withdraw ? std::optional<std::string>(on.iso()) : std::nullopt);
+  s.bind(4, application_id).run();
+}
+
+}  // namespace
+
 void complete_repair(ActionContext& ctx, int64_t application_id, domain::Date on) {
   auto& db = ctx.db();
+  const auto policy = active_policy(db);
+  issue_decision_number(ctx, application_id, on, policy->profile.repair);
   auto a = db.prepare(
       "SELECT record_id, coalesce(decision_number, ''), coalesce(allowing_rule, '') "
       "FROM repair_applications WHERE id = ?");
@@ -102,6 +150,7 @@ void complete_repair(ActionContext& ctx, int64_t application_id, domain::Date on
   auto done = db.prepare(
       "UPDATE repair_applications SET status = 'completed', completed_on = ? WHERE id = ?");
   done.bind(1, on.iso()).bind(2, application_id).run();
+  set_processing_deadline(ctx, application_id, record_id, on, policy->profile);
   add_repair_event(
       ctx, application_id, "completed",
       withdrawn ? fmt::format("record {} repaired: withdrawn and archived", record_id)

@@ -42,9 +42,14 @@ void set_record_flag(ActionContext& ctx, int64_t record_id, const char* column, 
 void add_repair_event(ActionContext& ctx, int64_t application_id, const std::string& event,
                       const std::string& detail);
 
+// The number given to a 信用修复决定书 when the reviewer gives none.
+std::string generated_decision_number(domain::Date on, int64_t application_id);
+
 // The repair takes effect: the application is completed and its record, if still open,
 // becomes `repaired` — withdrawn and archived — with the decision number and the allowing rule
-// in its history.
+// in its history. Where the profile issues the decision after the notice (Dandong Art. 12(7)) the
+// number is issued now; where it sets a time for withdrawing the record (repair.withdrawal) the
+// deadline is kept, and a record not on the portal is processed at once.
 void complete_repair(ActionContext& ctx, int64_t application_id, domain::Date on);
 
 // Repairs whose public notice ended before `today` without objection become final; returns how

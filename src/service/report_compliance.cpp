@@ -262,6 +262,12 @@ const std::vector<ComplianceCheck>& compliance_checks() {
        "Repair applications decided within the policy's working days (信用修复).",
        {"repair_applications"},
        [](ComplianceInput& in) { compliance_repairs(in.ctx, in.scope, in.doc); }},
+      {"repair_processing",
+       "Repaired records withdrawn in time",
+       "Repaired records withdrawn from publication within the policy's working days after the "
+       "decision (失信信息处理).",
+       {"repair_applications"},
+       [](ComplianceInput& in) { compliance_repair_processing(in.ctx, in.scope, in.doc); }},
       {"objections",
        "Objections against their deadlines",
        "Objections verified within the policy's working days (异议).",

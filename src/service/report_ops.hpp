@@ -13,6 +13,7 @@ Json report_activity(ActionContext& ctx);    // report_activity.cpp
 struct ReportScope;
 // The compliance sections of the repair and objection workflows (report_workflows.cpp).
 void compliance_repairs(ActionContext& ctx, const ReportScope& scope, Json& doc);
+void compliance_repair_processing(ActionContext& ctx, const ReportScope& scope, Json& doc);
 void compliance_objections(ActionContext& ctx, const ReportScope& scope, Json& doc);
 
 }  // namespace credit::service

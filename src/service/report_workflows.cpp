@@ -17,6 +17,7 @@ struct DeadlineTable {
   std::string_view id, title, description;
   std::string_view table, filed_on, deadline, done_on, state;
   std::string_view done_name;  // "Decided", "Verified"
+  std::string_view only = "";  // a further condition (SQL, starting with AND)
 };
 
 struct DeadlineTally {
@@ -25,16 +26,16 @@ struct DeadlineTally {
 };
 
 DeadlineTally tally(store::Db& db, const DeadlineTable& t, const ReportScope& scope) {
-  auto q = db.prepare(
-      fmt::format("SELECT {state}, count(*),"
-                  " sum({done} IS NOT NULL AND {done} <= {deadline}),"
-                  " sum({done} IS NOT NULL AND {done} > {deadline}),"
-                  " sum({done} IS NULL AND {deadline} < :today),"
-                  " sum({done} IS NULL AND {deadline} >= :today)"
-                  " FROM {table} WHERE {filed} BETWEEN :from AND :to{dept} GROUP BY 1",
-                  fmt::arg("state", t.state), fmt::arg("done", t.done_on),
-                  fmt::arg("deadline", t.deadline), fmt::arg("table", t.table),
-                  fmt::arg("filed", t.filed_on), fmt::arg("dept", dept_condition(scope, "dept"))));
+  auto q = db.prepare(fmt::format(
+      "SELECT {state}, count(*),"
+      " sum({done} IS NOT NULL AND {done} <= {deadline}),"
+      " sum({done} IS NOT NULL AND {done} > {deadline}),"
+      " sum({done} IS NULL AND {deadline} < :today),"
+      " sum({done} IS NULL AND {deadline} >= :today)"
+      " FROM {table} WHERE {filed} BETWEEN :from AND :to{only}{dept} GROUP BY 1",
+      fmt::arg("state", t.state), fmt::arg("done", t.done_on), fmt::arg("deadline", t.deadline),
+      fmt::arg("table", t.table), fmt::arg("filed", t.filed_on), fmt::arg("only", t.only),
+      fmt::arg("dept", dept_condition(scope, "dept"))));
   q.bind(q.parameter_index(":today"), scope.today.iso());
   q.bind(q.parameter_index(":from"), scope.period.from.iso());
   q.bind(q.parameter_index(":to"), scope.period.to.iso());
@@ -80,6 +81,15 @@ void compliance_repairs(ActionContext& ctx, const ReportScope& scope, Json& doc)
   run_deadline_check(ctx, scope, doc,
                      {"repairs", "Credit repairs", "", "repair_applications", "submitted_on",
                       "decision_deadline", "decided_on", "status", "Decided"});
+}
+
+// Dandong Art. 12(7): the repaired record withdrawn within repair.withdrawal working days of the
+// decision; repairs completed in the period, where the profile set the time.
+void compliance_repair_processing(ActionContext& ctx, const ReportScope& scope, Json& doc) {
+  run_deadline_check(ctx, scope, doc,
+                     {"repair_processing", "Withdrawal after repair decisions", "",
+                      "repair_applications", "completed_on", "processing_deadline", "processed_on",
+                      "status", "Withdrawn", " AND processing_deadline IS NOT NULL"});
 }
 
 void compliance_objections(ActionContext& ctx, const ReportScope& scope, Json& doc) {

@@ -303,7 +303,8 @@ expect_eq "$(python3 -c 'import json,sys; print(len(json.load(sys.stdin)))' <<<"
 run credit repair show "$APP_E" --format json
 expect_eq "$(json_get .timeline <<<"$OUT" | python3 -c \
   'import json,sys; print(" ".join(e["event"] for e in json.load(sys.stdin)))')" \
-  "submitted approved notice completed" "E's timeline"
+  "submitted accepted notice decided completed" \
+  "E's timeline: accepted (Dandong Art. 12(5)), decided after the notice (Art. 12(7))"
 expect_eq "$(json_get .evidence <<<"$OUT" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" \
   "5" "five evidence files"
 run credit repair show "$APP_E"

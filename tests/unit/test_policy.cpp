@@ -452,6 +452,21 @@ TEST_CASE("Annulment of a fraudulent repair: where the source provides it (Dando
   CHECK_FALSE(profile("national-2019").repair.annulment);
 }
 
+TEST_CASE("The Dandong procedure: acceptance decision, decision after the notice (Art. 12)") {
+  const auto& dd = profile("dandong-2019").repair;
+  REQUIRE(dd.acceptance);
+  CHECK(dd.acceptance->id == "dandong-2019/repair.acceptance");
+  CHECK(dd.acceptance->cite.find("第十二条第（五）项") != std::string::npos);
+  REQUIRE(dd.decision_after_notice);
+  CHECK(dd.decision_after_notice->cite.find("第十二条第（七）项") != std::string::npos);
+  REQUIRE(dd.withdrawal);
+  CHECK(dd.withdrawal->working_days == 1);
+  for (const char* id : {"national-2026", "national-2019"}) {
+    CHECK_FALSE(profile(id).repair.acceptance);
+    CHECK_FALSE(profile(id).repair.decision_after_notice);
+  }
+}
+
 TEST_CASE("Masking") {
   CHECK(mask_person_name("张三") == "张*");
   CHECK(mask_person_name("欧阳娜娜") == "欧***");

@@ -188,6 +188,48 @@ TEST_CASE("a delta looks only at what changed since the last cut") {
   CHECK(setting("publish.records_upto") == p.count("SELECT max(id) FROM records"));
 }
 
+TEST_CASE("releases carry repair notices while they run, then withdraw them (Dandong Art. 12(6))") {
+  Publisher p;
+  p.import(20, 6);
+  p.call("publish.prepare", Json::object(), p.pub);
+  p.call("publish.confirm", {{"sequence", 1}}, p.pub);
+  const int64_t record = p.count(
+      "SELECT min(id) FROM records WHERE status = 'published' AND subject_type = 'legal_person'");
+  REQUIRE(record > 0);
+  // An application in its notice until 2026-05-13 (the store's clock says 2026-05-06).
+  p.ts.store->db().exec(fmt::format(
+      "INSERT INTO repair_applications (id, record_id, dept, status, kind_key, submitted_by, "
+      "submitted_at, submitted_on, policy, decision_deadline, deadline_rule, decided_on, "
+      "notice_end, notice_rule) VALUES (7, {}, '{}', 'in_notice', 'x', 'op', "
+      "'2026-05-06T00:00:00Z', '2026-05-06', 'dandong-2019@x', '2026-05-20', 'r', '2026-05-06', "
+      "'2026-05-13', 'dandong-2019/repair.notice')",
+      record, kDept));
+  Json plan = p.call("publish.plan", Json::object(), p.pub);
+  CHECK(plan["sequence"] == 2);  // a release for the notice alone
+  CHECK(plan["notices"] == 1);
+  Json cut = p.call("publish.prepare", Json::object(), p.pub);
+  const std::string lines = p.lines();
+  CHECK(lines.find("repair_notices.ndjson:{\"op\":\"notice\",\"application\":\"7\"") !=
+        std::string::npos);
+  CHECK(lines.find("\"notice_end\":\"2026-05-13\"") != std::string::npos);
+  CHECK(cut["manifest"].get<std::string>().find("\"withdraw_notice\": 0") != std::string::npos);
+  // Re-sent before confirmation: identical, even though the application changed meanwhile.
+  p.ts.store->db().exec("UPDATE repair_applications SET notice_end = '2026-05-14' WHERE id = 7");
+  CHECK(p.call("publish.prepare", Json::object(), p.pub)["resend"] == true);
+  CHECK(p.lines() == lines);
+  p.call("publish.confirm", {{"sequence", 2}}, p.pub);
+  CHECK(p.count("SELECT notice_on_portal FROM repair_applications WHERE id = 7") == 1);
+  // On the portal: not sent again; decided: withdrawn, saying why.
+  CHECK(p.call("publish.plan", Json::object(), p.pub)["sequence"].is_null());
+  p.ts.store->db().exec("UPDATE repair_applications SET status = 'rejected' WHERE id = 7");
+  p.call("publish.prepare", Json::object(), p.pub);
+  CHECK(p.lines() ==
+        "repair_notices.ndjson:{\"op\":\"withdraw_notice\",\"application\":\"7\",\"record\":\"" +
+            std::to_string(record) + "\",\"reason\":\"rejected\"}\n");
+  p.call("publish.confirm", {{"sequence", 3}}, p.pub);
+  CHECK(p.count("SELECT notice_on_portal FROM repair_applications WHERE id = 7") == 0);
+}
+
 TEST_CASE("purge-expired archives due records once, with their history") {
   Publisher p;
   p.import(30, 5);

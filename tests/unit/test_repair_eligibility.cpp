@@ -372,6 +372,14 @@ TEST_CASE("repair: deadlines in working days across holidays and make-up days") 
   CHECK(d.date == ymd(2026, 3, 5));
   CHECK(d.rule_id == "national-2026/repair.decision");
 
+  // Dandong Art. 12(7): the record withdrawn within 1 working day of the decision — decided on
+  // Wed 2026-09-30, the next working day is Thu 10-08 (10-01…10-07 off).
+  auto w = repair_processing_deadline(profile("dandong-2019"), cal, ymd(2026, 9, 30));
+  REQUIRE(w);
+  CHECK(w->date == ymd(2026, 10, 8));
+  CHECK(w->rule_id == "dandong-2019/repair.withdrawal");
+  CHECK_FALSE(repair_processing_deadline(profile("national-2026"), cal, ymd(2026, 9, 30)));
+
   // Objection, 3 working days from Tue 2025-09-30: 10-01…10-08 off, Sat 10-11 worked.
   auto o = objection_deadline(profile("national-2019"), cal, ymd(2025, 9, 30));
   CHECK(o.date == ymd(2025, 10, 11));
