@@ -22,6 +22,7 @@ extern const CommandDef cmd_report;
 extern const CommandDef cmd_repair;
 extern const CommandDef cmd_objection;
 extern const CommandDef cmd_privacy;
+extern const CommandDef cmd_consent;
 
 // One command a line, so that adding a command is a one-line change.
 // clang-format off
@@ -38,6 +39,7 @@ const std::vector<const CommandDef*>& command_table() {
       &cmd_repair,
       &cmd_objection,
       &cmd_privacy,
+      &cmd_consent,
       &cmd_publish,
       &cmd_purge,
       &cmd_report,

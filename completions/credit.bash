@@ -44,6 +44,10 @@ _credit() {
       "/objection/list") path="$path/$w" ;;
       "/privacy") path="$path/$w" ;;
       "/privacy/scan") path="$path/$w" ;;
+      "/consent") path="$path/$w" ;;
+      "/consent/add") path="$path/$w" ;;
+      "/consent/revoke") path="$path/$w" ;;
+      "/consent/list") path="$path/$w" ;;
       "/publish") path="$path/$w" ;;
       "/purge-expired") path="$path/$w" ;;
       "/report") path="$path/$w" ;;
@@ -134,6 +138,13 @@ _credit() {
     "/objection/list":--dept) return ;;
     "/objection/list":--limit) return ;;
     "/privacy/scan":--limit) return ;;
+    "/consent/add":--subject) COMPREPLY=($(compgen -W "USCC ID-NUMBER" -- "$cur")); return ;;
+    "/consent/add":--purpose) return ;;
+    "/consent/add":--scope) return ;;
+    "/consent/add":--until) return ;;
+    "/consent/add":--evidence) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+    "/consent/revoke":--reason) return ;;
+    "/consent/list":--subject) COMPREPLY=($(compgen -W "USCC ID-NUMBER" -- "$cur")); return ;;
     "/publish":--out) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     "/publish":--to) return ;;
     "/publish":--portal-cacert) COMPREPLY=($(compgen -f -- "$cur")); return ;;
@@ -187,7 +198,7 @@ _credit() {
     "/serve":--threads) return ;;
   esac
   case "$path" in
-    "") subs="init migrate user whoami policy import record query repair objection privacy publish purge-expired report calendar audit serve"; opts="--store --token --token-file --cacert --format -o --wait --quiet -q --verbose -v --config --version" ;;
+    "") subs="init migrate user whoami policy import record query repair objection privacy consent publish purge-expired report calendar audit serve"; opts="--store --token --token-file --cacert --format -o --wait --quiet -q --verbose -v --config --version" ;;
     "/init") subs=""; opts="--admin --token-out" ;;
     "/migrate") subs=""; opts="--dry-run" ;;
     "/user") subs="add list disable enable token"; opts="" ;;
@@ -227,6 +238,10 @@ _credit() {
     "/objection/list") subs=""; opts="--status --dept --overdue --limit" ;;
     "/privacy") subs="scan"; opts="" ;;
     "/privacy/scan") subs=""; opts="--limit" ;;
+    "/consent") subs="add revoke list"; opts="" ;;
+    "/consent/add") subs=""; opts="--subject --purpose --scope --until --evidence" ;;
+    "/consent/revoke") subs=""; opts="--reason" ;;
+    "/consent/list") subs=""; opts="--subject" ;;
     "/publish") subs=""; opts="--out --to --portal-cacert --full --dry-run --attempts --timeout --retry-delay" ;;
     "/purge-expired") subs=""; opts="--dry-run" ;;
     "/report") subs="summary compliance expiring activity"; opts="" ;;

@@ -235,6 +235,7 @@ class ProfileReader {
   void non_repairable(const Node& n, PolicyProfile& p);
   void masking(const Node& n, PolicyProfile& p);
   void privacy(const Node& n, PolicyProfile& p);
+  void consent(const Node& n, PolicyProfile& p);
   void allow_list(const Node& n, PolicyProfile& p);
 
  private:
@@ -494,6 +495,16 @@ void ProfileReader::privacy(const Node& n, PolicyProfile& p) {
   }
 }
 
+void ProfileReader::consent(const Node& n, PolicyProfile& p) {
+  n.allow_keys({"required", "max_validity"});
+  p.consent.present = true;
+  p.consent.required = plain(n.at("required"));
+  p.consent.max_validity = months(n.at("max_validity"));
+  // No lifetime authorisation (甘肃 (十四)): a bound is required, and a short one.
+  if (p.consent.max_validity.months < 1 || p.consent.max_validity.months > 60)
+    n.at("max_validity").at("months").fail("an authorisation runs 1 to 60 months, never for life");
+}
+
 void ProfileReader::allow_list(const Node& n, PolicyProfile& p) {
   for (const auto& e : n.items()) {
     e.allow_keys({"code", "reason", "cite"});
@@ -517,7 +528,8 @@ PolicyProfile parse_policy(std::string_view json_text) {
   }
   const Node root(doc, "");
   root.allow_keys({"format", "id", "title", "legal_basis", "in_force", "severity", "periods",
-                   "repair", "deadlines", "lenient", "masking", "privacy", "uscc_allow_list"});
+                   "repair", "deadlines", "lenient", "masking", "privacy", "consent",
+                   "uscc_allow_list"});
   if (root.at("format").integer(1, 1000) != 1)
     root.at("format").fail("unsupported format (this build reads 1)");
   PolicyProfile p;
@@ -545,6 +557,7 @@ PolicyProfile parse_policy(std::string_view json_text) {
   }
   r.masking(root.at("masking"), p);
   if (auto privacy = root.opt("privacy")) r.privacy(*privacy, p);
+  if (auto consent = root.opt("consent")) r.consent(*consent, p);
   r.allow_list(root.at("uscc_allow_list"), p);
   return p;
 }
@@ -589,6 +602,7 @@ std::vector<RuleRef> PolicyProfile::all_rules() const {
     for (const auto& t : privacy.terms)
       out.push_back(t.rule);
   }
+  if (consent.present) out.insert(out.end(), {consent.required, consent.max_validity.rule});
   for (const auto& a : uscc_allow_list)
     out.push_back(a.rule);
   return out;

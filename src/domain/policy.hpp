@@ -52,6 +52,10 @@
 //                                                  word (路/街/村…) is replaced
 //     not_personal {labels [..], cite}             numbers right after these are codes (注册号…)
 //     terms [{id, data: health|religion, terms [..], replacement, cite}]  the whole clause goes
+//   consent? (授权查询, docs/privacy.md; a profile without it answers no authorised query of
+//   another department's records and records no authorisation):
+//     required {cite}                              the rule a refused authorised query names
+//     max_validity {months, cite}                  the longest an authorisation may run
 #pragma once
 
 #include <array>
@@ -216,6 +220,13 @@ struct PrivacyRules {
   std::vector<PrivacyTerms> terms;
 };
 
+// Authorised query (授权查询): the subject's authorisation, time-limited (甘肃 (十四)).
+struct ConsentRules {
+  bool present = false;  // the profile has a consent section
+  RuleRef required;
+  MonthsRule max_validity;
+};
+
 struct AllowedCode {
   std::string code, reason;
   RuleRef rule;
@@ -258,6 +269,7 @@ struct PolicyProfile {
   WorkingDaysRule publication_deadline, objection_deadline;
   MaskingRules masking;
   PrivacyRules privacy;
+  ConsentRules consent;
   std::vector<AllowedCode> uscc_allow_list;
 
   const PenaltyPeriods& penalty_periods(Severity s) const {

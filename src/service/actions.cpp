@@ -22,6 +22,7 @@ const ActionRegistry& action_registry() {
     register_repair_actions(r);
     register_objection_actions(r);
     register_privacy_actions(r);
+    register_consent_actions(r);
     return r;
   }();
   return registry;

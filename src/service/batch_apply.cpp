@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "domain/disclosure.hpp"
 #include "domain/roles.hpp"
 #include "store/store.hpp"
 
@@ -23,7 +24,8 @@ BatchApplier::BatchApplier(ActionContext& ctx, const domain::KindSpec& spec,
     : ctx_(ctx),
       spec_(spec),
       validator_(spec, policy, domain::Date::from_days(ctx.clock.today())),
-      screener_(policy.privacy, policy.masking),
+      masking_(policy.masking),
+      screener_(policy.privacy, masking_),
       mode_(mode),
       writer_(ctx.db(), spec, std::move(change)) {
   strict_privacy = policy.privacy.strict_import;
@@ -51,8 +53,38 @@ std::vector<domain::FieldIssue> BatchApplier::privacy_issues() const {
   return issues;
 }
 
+std::string_view BatchApplier::natural_person_name() const {
+  const int type = spec_.field(domain::Role::subject_type);
+  const int name = spec_.field(domain::Role::subject_name);
+  if (type < 0 || name < 0 || row_.values.size() != spec_.fields.size()) return {};
+  const auto* matched = static_cast<size_t>(type) < row_.matched.size()
+                            ? row_.matched[static_cast<size_t>(type)]
+                            : nullptr;
+  const bool natural = matched ? matched->means == "natural_person"
+                               : row_.values[static_cast<size_t>(type)] == "自然人";
+  return natural ? std::string_view(row_.values[static_cast<size_t>(name)]) : std::string_view();
+}
+
+std::string BatchApplier::shown_value(int field, std::string_view value) const {
+  if (value.empty()) return {};
+  const std::string_view name = natural_person_name();
+  if (field < 0)
+    return screener_.active() ? screener_.screen(value, name).text : std::string(value);
+  const domain::FieldDisclosure disclosure(masking_, screener_, /*clear=*/false, !name.empty(),
+                                           std::string(name));
+  return disclosure.value(spec_.fields[static_cast<size_t>(field)], value);
+}
+
+std::string BatchApplier::shown_reason(const domain::FieldIssue& issue) const {
+  // A field's reason is the platform's words (dates and list values at most: row_validation);
+  // a row-level one may quote the input (a JSON parser's "last read: '…'").
+  if (issue.field >= 0 || !screener_.active()) return issue.reason;
+  return screener_.screen(issue.reason, natural_person_name()).text;
+}
+
 RejectNote BatchApplier::note(const RowOrigin& origin, const domain::FieldIssue& issue) const {
-  RejectNote n{origin.file, origin.line, "", "", issue.value, issue.reason};
+  RejectNote n{origin.file,        origin.line, "", "", shown_value(issue.field, issue.value),
+               shown_reason(issue)};
   if (issue.field >= 0) {
     const auto& f = spec_.fields[static_cast<size_t>(issue.field)];
     n.field = f.code;

@@ -70,6 +70,12 @@ class BatchApplier {
   void report(const RowOrigin& origin, const std::vector<domain::FieldIssue>& issues);
   void warn(const RowOrigin& origin, const std::vector<domain::FieldIssue>& issues);
   RejectNote note(const RowOrigin& origin, const domain::FieldIssue& issue) const;
+  // A value or reason as a reject or warning may show it (terminal, JSON, `import show`, the
+  // import_rejects table): screened and masked as below the clear-data level. Only the rejects
+  // file keeps the department's own row as sent.
+  std::string shown_value(int field, std::string_view value) const;
+  std::string shown_reason(const domain::FieldIssue& issue) const;
+  std::string_view natural_person_name() const;
   // One issue per free-text field holding personal data: the field and the kinds of data, never
   // the value (the subject's own name is expected there and masked on output, so not reported).
   std::vector<domain::FieldIssue> privacy_issues() const;
@@ -77,6 +83,7 @@ class BatchApplier {
   ActionContext& ctx_;
   const domain::KindSpec& spec_;
   domain::RowValidator validator_;
+  domain::MaskingRules masking_;
   domain::Screener screener_;
   std::vector<int> free_text_;  // field indices
   RunMode mode_;

@@ -17,4 +17,5 @@ void register_query_actions(ActionRegistry& r);      // query.*
 void register_repair_actions(ActionRegistry& r);     // repair.*
 void register_objection_actions(ActionRegistry& r);  // objection.*
 void register_privacy_actions(ActionRegistry& r);    // privacy.scan
+void register_consent_actions(ActionRegistry& r);    // consent.*
 }  // namespace credit::service

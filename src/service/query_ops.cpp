@@ -3,9 +3,12 @@
 // (domain/disclosure); every query registered with its purpose and result count (查询使用登记).
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "domain/disclosure.hpp"
 #include "domain/identifiers.hpp"
 #include "domain/text_clean.hpp"
+#include "service/consents.hpp"
 #include "service/import_support.hpp"
 #include "service/modules.hpp"
 #include "service/name_index.hpp"
@@ -227,6 +230,28 @@ class RowMasker {
   std::shared_ptr<const ActivePolicy> policy_;
 };
 
+// 授权查询: every authorised-level record of another department the query matches (not only the
+// page: the count and the next pages disclose them too) needs its subject's authorisation.
+void require_consents(ActionContext& ctx, const QueryFilter& f, const domain::Audience& a,
+                      const QuerySql& sql) {
+  const auto scope = domain::level_scope(a, f.levels);
+  if (std::find(scope.everywhere.begin(), scope.everywhere.end(), domain::Disclosure::authorised) ==
+      scope.everywhere.end())
+    return;  // the caller sees its own department's authorised records only
+  auto stmt = ctx.db().prepare(sql.authorised_subjects_sql(a.dept));
+  sql.bind(stmt);
+  std::shared_ptr<const ActivePolicy> policy;
+  while (stmt.step()) {
+    if (!policy) policy = active_policy(ctx.db());
+    auto code = [&](int col) {
+      return stmt.column_is_null(col) ? std::nullopt : std::optional(stmt.column_text(col));
+    };
+    require_consent(ctx, policy->profile,
+                    record_subject(ctx, policy->profile.masking, code(1), code(2)),
+                    require_kind(stmt.column_text(0)), f.purpose, "this query");
+  }
+}
+
 Json run_query(ActionContext& ctx, const QueryFilter& f, const domain::Audience& a) {
   std::optional<std::string> match;
   if (f.name) {
@@ -236,6 +261,7 @@ Json run_query(ActionContext& ctx, const QueryFilter& f, const domain::Audience&
                           : Json{{"records", Json::array()}, {"more", false}, {"count", 0}};
   }
   QuerySql sql(f, a, match, today(ctx).iso());
+  require_consents(ctx, f, a, sql);
   if (f.count_only) {
     auto stmt = ctx.db().prepare(sql.count_sql());
     sql.bind(stmt);

@@ -113,6 +113,16 @@ std::string QuerySql::count_sql() const {
   return fmt::format("SELECT count(*) FROM {} WHERE {}", from_, where_);
 }
 
+std::string QuerySql::authorised_subjects_sql(const std::string& own_dept) const {
+  std::string dept;  // a literal: binding it would leave the other statements a parameter short
+  for (char c : own_dept)
+    dept += c == '\'' ? std::string("''") : std::string(1, c);
+  return fmt::format(
+      "SELECT DISTINCT r.kind, r.uscc, r.id_number FROM {} WHERE {} AND {} = 'authorised' AND "
+      "r.source_dept_uscc <> '{}'",
+      from_, where_, kLevelSql, dept);
+}
+
 void QuerySql::bind(store::Stmt& stmt) const {
   for (size_t i = 0; i < binds_.size(); ++i) {
     const int index = static_cast<int>(i + 1);

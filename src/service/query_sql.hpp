@@ -36,6 +36,9 @@ class QuerySql {
   // The page in id order (limit + 1 rows, telling whether there are more), or the count.
   std::string page_sql() const;
   std::string count_sql() const;
+  // The distinct (kind, uscc, id_number) of the matching records disclosed at the authorised level
+  // of departments other than `own_dept`: 授权查询, each needing its subject's authorisation.
+  std::string authorised_subjects_sql(const std::string& own_dept) const;
   void bind(store::Stmt& stmt) const;
 
   // The page's columns, in this order.

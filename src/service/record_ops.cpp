@@ -10,6 +10,7 @@
 #include "domain/row_validation.hpp"
 #include "domain/text_clean.hpp"
 #include "io/kind_files.hpp"
+#include "service/consents.hpp"
 #include "service/import_support.hpp"
 #include "service/modules.hpp"
 #include "service/record_writer.hpp"
@@ -237,6 +238,16 @@ Json record_show(ActionContext& ctx) {
   register_purpose(ctx, r, view);
   const bool clear = view.clear;
   auto policy = active_policy(ctx.db());
+  // 授权查询: another department's authorised-level record needs its subject's authorisation.
+  if (view.effective == domain::Disclosure::authorised && r.dept != ctx.user.dept) {
+    auto code = [&](const char* col) {
+      return r.columns[col].is_string() ? std::optional(r.columns[col].get<std::string>())
+                                        : std::nullopt;
+    };
+    require_consent(ctx, policy->profile,
+                    record_subject(ctx, policy->profile.masking, code("uscc"), code("id_number")),
+                    require_kind(r.kind), ctx.audit.reason, fmt::format("record {}", r.id));
+  }
   Masker mask(policy->profile, clear, r.subject_type == "natural_person",
               r.columns["subject_name"].get<std::string>());
   Json record = r.columns;

@@ -21,9 +21,10 @@ namespace credit::service {
 
 namespace {
 const std::set<std::string>& personal_keys() {
-  // name_contains: a query's name may be a natural person's (credit query --name).
-  static const std::set<std::string> keys = {"id_number", "person_name", "legal_rep_id",
-                                             "subject_id_number", "name_contains"};
+  // name_contains: a query's name may be a natural person's (credit query --name); subject: an
+  // authorisation's subject may be a person's ID number (credit consent).
+  static const std::set<std::string> keys = {"id_number",         "person_name",   "legal_rep_id",
+                                             "subject_id_number", "name_contains", "subject"};
   return keys;
 }
 const std::set<std::string>& secret_keys() {

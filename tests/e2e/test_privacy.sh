@@ -143,6 +143,31 @@ expect_rc 0 "own department reads the archive with a purpose"
 expect_out "published +no \(withdrawn: revoked" "never 'published yes'"
 expect_eq "$(sqlite3 s.db "select reason from audit_log where action = 'record.show' and outcome = 'ok' order by seq desc limit 1")" "复议答复" "the purpose is registered"
 
+# --- rejects: what the terminal, JSON, `import show`, the store and the audit log get of a rejected
+# row is screened; the rejects file (back to the department that sent it) keeps its row as sent ---
+python3 - <<'PY'
+import csv
+rows = list(csv.reader(open("rows.csv", encoding="utf-8", newline="")))
+row = rows[1][:]
+row[6] = "京朝市监罚〔2025〕125号"
+row[8] = row[8] + "经查属实。" * 1000  # beyond the 5000 characters of 违法事实
+csv.writer(open("long.csv", "w", encoding="utf-8", newline="")).writerows([rows[0], row])
+PY
+NUMBERS='110105195001010039|13912345678|幸福路8号|糖尿病|伊斯兰'
+run credit import long.csv --kind penalty --rejects long.rejects.csv --format json --token-file op.token
+expect_rc 3 "the over-long 违法事实 is rejected"
+expect_err "rejected long.csv:2:9 \\(违法事实\\): '张\\*（身份证号1101\\*{10}0039.*longer than 5000 characters" "the reject shows the value screened"
+grep -qE "$NUMBERS" <<<"$ERR$OUT" && fail "a reject message shows personal data" || pass
+grep -q "110105195001010039" long.rejects.csv && pass || fail "the rejects file keeps the department's row"
+B=$(q "select max(id) from import_batches")
+run credit import show "$B" --format json --token-file op.token
+expect_out "longer than 5000 characters" "import show lists the reject"
+grep -qE "$NUMBERS" <<<"$OUT" && fail "import show shows personal data" || pass
+[[ -z "$(q "select 1 from import_rejects where value like '%110105195001010039%' or value like '%13912345678%' or reason like '%13912345678%'")" ]] &&
+  pass || fail "import_rejects keeps personal data in clear"
+[[ -z "$(q "select 1 from audit_log where reason like '%13912345678%' or params like '%13912345678%' or reason like '%110105195001010039%' or params like '%110105195001010039%'")" ]] &&
+  pass || fail "personal data in the audit log"
+
 # --- a profile without privacy rules: no release, free text withheld ---
 python3 - "$CREDIT_SOURCE_DIR/share/policy/national-2026.json" >old.json <<'PY'
 import json, sys

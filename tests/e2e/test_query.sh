@@ -87,12 +87,18 @@ done
 run credit record show $OID --purpose 核查 --token-file op.token
 expect_out "法定代表人证件号码.*$REP_ID" "own department: the representative's ID number"
 
-# --- the authorised level: own department and the credit centre only ---
+# --- the authorised level: own department, and the credit centre under the subject's
+# authorisation (授权查询, test_consent.sh) ---
 sqlite3 s.db "update records set disclosure = 'authorised' where id = $OID"
-for who in op centre; do
-  run credit query --uscc $USCC --purpose "核查" --count --token-file $who.token
-  expect_out "^1 records" "$who sees the authorised record"
-done
+run credit query --uscc $USCC --purpose "核查" --count --token-file op.token
+expect_out "^1 records" "op sees its department's authorised record"
+run credit query --uscc $USCC --purpose "核查" --count --token-file centre.token
+expect_rc 11 "the centre needs the subject's authorisation"
+echo "授权书" >auth.txt
+credit consent add --subject $USCC --purpose 核查 --scope penalty --until 2026-12-31 \
+  --evidence auth.txt --token-file op.token -q
+run credit query --uscc $USCC --purpose "核查" --count --token-file centre.token
+expect_out "^1 records" "centre sees the authorised record under the authorisation"
 for who in op.other viewer; do
   run credit query --uscc $USCC --purpose "核查" --count --token-file $who.token
   expect_out "^0 records" "$who does not see the authorised record"
@@ -101,6 +107,7 @@ for who in op.other viewer; do
 done
 run credit query --uscc $USCC --level authorised --purpose "核查" --token-file viewer.token
 expect_rc 5 "a viewer may not ask for the authorised level"
+sqlite3 s.db "update records set disclosure = 'public' where id = $OID"
 
 # --- purpose and registration (查询使用登记) ---
 run credit query --name "$NAME" --token-file viewer.token

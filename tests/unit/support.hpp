@@ -16,6 +16,10 @@ namespace credit::test {
 
 // A whole file, for tests that read the project's own data (share/…); fails the test if missing.
 std::string read_text(const std::string& path);
+// A shipped policy profile's text (share/policy/ID.json).
+inline std::string shipped_policy_text(const std::string& id) {
+  return read_text(std::string(CREDIT_SOURCE_DIR) + "/share/policy/" + id + ".json");
+}
 
 class TempDir {
  public:

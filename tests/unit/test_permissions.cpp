@@ -65,6 +65,9 @@ const std::map<std::string, std::set<std::string>>& expected_matrix() {
       {"report.activity", {"admin", "operator", "reviewer", "auditor", "viewer"}},
       {"query.run", {"operator", "reviewer", "viewer"}},
       {"privacy.scan", {"operator", "reviewer", "viewer"}},
+      {"consent.add", {"operator"}},
+      {"consent.revoke", {"operator"}},
+      {"consent.list", {"operator", "reviewer", "auditor"}},
       // Repairs and objections (DESIGN §3): operators record applications, objections to a
       // notice and objections to records; reviewers decide; the auditor reads. Departments and
       // "never own work" are checked by the actions (test_repair_service.cpp).

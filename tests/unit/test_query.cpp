@@ -57,6 +57,30 @@ struct Harness {
         "UPDATE records SET disclosure = CASE id % 3 WHEN 0 THEN 'public' WHEN 1 THEN 'shared' "
         "ELSE 'authorised' END, status = CASE id % 5 WHEN 0 THEN 'active' WHEN 4 THEN 'expired' "
         "ELSE 'published' END, archived = (id % 5 = 4 OR id % 7 = 0)");
+    consent_all();
+  }
+  // The credit centre reads the authorised-level records under their subjects' authorisations
+  // (授权查询): one for every subject, for the purpose the queries give.
+  void consent_all() {
+    const std::string desk = ts.add_user("desk", "operator", "*");
+    auto s = db().prepare(
+        "SELECT DISTINCT coalesce(nullif(uscc, ''), id_number) FROM records "
+        "WHERE disclosure = 'authorised'");
+    std::vector<std::string> subjects;
+    while (s.step())
+      subjects.push_back(s.column_text(0));
+    for (const auto& subject : subjects) {
+      service::Call call{"consent.add",
+                         {{"subject", subject},
+                          {"purpose", "单元测试"},
+                          {"kinds", {"penalty"}},
+                          {"until", "2026-12-31"}},
+                         desk,
+                         {},
+                         {}};
+      call.inputs.push_back({"auth.pdf", io::make_string_source("授权书", "auth.pdf")});
+      ts.service().call(call);
+    }
   }
   store::Db& db() { return ts.store->db(); }
   Json query(Json params, const std::string& token) {
@@ -216,6 +240,20 @@ TEST_CASE("each role sees exactly the records domain::view_of lets it see") {
   CHECK(h.error_of([&] {
     h.query({{"levels", {"authorised"}}}, h.viewer);
   }) == ErrorCode::permission_denied);
+}
+
+TEST_CASE("the credit centre's authorised query needs the subject's authorisation") {
+  Harness h;
+  const auto all = h.ids(h.query({}, h.centre));
+  CHECK(h.error_of([&] { h.query({{"purpose", "另一用途"}}, h.centre); }) ==
+        ErrorCode::policy_refused);
+  h.db().exec("UPDATE consents SET revoked_at = '2026-05-06T00:00:00Z'");
+  CHECK(h.error_of([&] { h.query({}, h.centre); }) == ErrorCode::policy_refused);
+  CHECK(h.error_of([&] { h.query({{"count_only", true}}, h.centre); }) ==
+        ErrorCode::policy_refused);
+  // Without the authorised level, or for its own department's records, none is needed.
+  CHECK(h.ids(h.query({{"levels", {"public", "shared"}}}, h.centre)).size() < all.size());
+  CHECK_FALSE(h.ids(h.query({}, h.op)).empty());
 }
 
 TEST_CASE("masking: names and ID numbers of natural persons, clear for one's own department") {
