@@ -57,7 +57,7 @@ bool use_color(std::FILE* stream) {
 
 std::string Output::cell_text(const Json& value) {
   if (value.is_null()) return "-";
-  if (value.is_string()) return single_line(value.get<std::string>());
+  if (value.is_string()) return domain::escape_controls(single_line(value.get<std::string>()));
   if (value.is_boolean()) return value.get<bool>() ? "yes" : "no";
   if (value.is_array()) {
     std::string out;
@@ -210,27 +210,29 @@ RowWriter Output::row_writer(const std::vector<Column>& columns) {
 
 void Output::say(std::string_view text) {
   if (quiet_) return;
-  write(out_, fmt::format("{}\n", text));
+  write(out_, fmt::format("{}\n", domain::escape_controls(text, true)));
   std::fflush(out_);
 }
 
 void Output::note(std::string_view text) {
-  if (!quiet_) write(err_, fmt::format("{}\n", text));
+  if (!quiet_) write(err_, fmt::format("{}\n", domain::escape_controls(text, true)));
 }
 
 void Output::info(std::string_view text) {
-  if (verbose_) write(err_, fmt::format("{}\n", text));
+  if (verbose_) write(err_, fmt::format("{}\n", domain::escape_controls(text, true)));
 }
 
 void Output::warn(std::string_view text) {
   write(err_, fmt::format("{}warning:{} {}\n", color_err_ ? kYellow : "", color_err_ ? kReset : "",
-                          text));
+                          domain::escape_controls(text, true)));
 }
 
 void Output::error(const Error& e) {
-  std::string text =
-      fmt::format("{}error:{} {}\n", color_err_ ? kRed : "", color_err_ ? kReset : "", e.what());
-  if (!e.hint().empty()) text += fmt::format("  hint: {}\n", e.hint());
+  // Messages quote file names and values: escaped, so they cannot drive the terminal.
+  std::string text = fmt::format("{}error:{} {}\n", color_err_ ? kRed : "",
+                                 color_err_ ? kReset : "", domain::escape_controls(e.what(), true));
+  if (!e.hint().empty())
+    text += fmt::format("  hint: {}\n", domain::escape_controls(e.hint(), true));
   write(err_, text);
 }
 

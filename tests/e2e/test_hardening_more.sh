@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Hardening (issue 20), the second part: control characters, clear errors, crash leftovers,
+# bounds on policy input, the audit window after the last checkpoint and tokens issued by an
+# administrator. Each section reproduces a finding of the red-team run against the real binary.
+source "$(dirname "$0")/lib.sh"
+DEPT=91110000600037341L
+export CREDIT_NOW=2026-05-06T10:00:00+08:00
+department_store $DEPT
+export CREDIT_TOKEN_FILE=op.token
+
+# --- 4. control characters: removed from imported text with a warning; never shown raw ---
+credit generate sample --dept $DEPT --rows 3 --seed 5 | python3 -c '
+import csv, sys
+rows = list(csv.reader(sys.stdin))
+h = rows[0]
+rows[1][h.index("行政相对人名称")] = "北京\0控制字符测试有限公司"
+rows[2][h.index("行政相对人名称")] = "北京\u202e司公限有试测向双"
+rows[3][h.index("违法事实")] = "事实\x1b[31m红色\x1b[0m"
+csv.writer(open("controls.csv", "w", newline="")).writerows(rows)'
+run credit import controls.csv --kind penalty
+expect_rc 0 "a file with control characters imports"
+expect_err "warning: controls.csv:2:[0-9]+ \(行政相对人名称\): .*1 control character removed \(first U\+0000 at character 3\)" \
+  "the NUL is a warning naming file, line and column"
+expect_err "controls.csv:3:[0-9]+ \(行政相对人名称\): .*U\+202E" "the bidi override is a warning"
+expect_err "controls.csv:4:[0-9]+ \(违法事实\): .*2 control characters removed" "ESC is a warning"
+grep -q $'\x1b' <<<"$ERR" && fail "the warning does not echo ESC raw" || pass
+grep -qP '\x00' <(printf '%s' "$ERR") && fail "the warning does not echo NUL raw" || pass
+sqlite3 s.db .dump >dump.sql
+LC_ALL=C grep -qP '\x1b|\xe2\x80\xae' dump.sql && fail "no ESC or U+202E is stored" || pass
+expect_eq "$(sqlite3 s.db "select count(*) from records where instr(subject_name, char(0)) > 0")" 0 \
+  "no NUL is stored in a name"
+run credit query --name 控制字符测试 --purpose 核查 --count
+expect_out "^1 records" "the company whose name held a NUL is found by its name"
+# A value stored before this check (or by another tool) is escaped in the table output.
+ID=$(sqlite3 s.db "select id from records order by id limit 1")
+BAD="'A' || char(27) || '[2J' || char(8238) || 'B' || char(10) || 'C'"
+sqlite3 s.db "update records set subject_name = $BAD, data = json_set(data, '$.CF_XDR_MC', $BAD) where id = $ID"
+run credit record show $ID --purpose 核查
+expect_rc 0 "record show of a value with control characters"
+grep -q $'\x1b' <<<"$OUT" && fail "no raw ESC in the table output" || pass
+grep -q $'\u202e' <<<"$OUT" && fail "no raw U+202E in the table output" || pass
+expect_out 'A\\x1B\[2J\\u202EB C' "they are shown escaped, the line break as a space"
+run credit query --uscc "$(sqlite3 s.db "select uscc from records where id = $ID")" --purpose 核查
+grep -q $'\x1b' <<<"$OUT" && fail "no raw ESC in a query table" || pass
+
+# the access log of credit serve: a decoded %0A cannot forge a line, ESC never reaches it
+test_certificate server
+SERVER_PID=
+trap '[[ -n $SERVER_PID ]] && kill $SERVER_PID 2>/dev/null; rm -rf "$WORK"' EXIT
+"$CREDIT_BIN" --store s.db serve --listen 127.0.0.1:0 --cert server.pem --key server.key 2>serve.log &
+SERVER_PID=$!
+PORT=
+for _ in $(seq 200); do
+  PORT=$(grep -o 'listening on https://127\.0\.0\.1:[0-9]*' serve.log | grep -o '[0-9]*$')
+  [[ -n $PORT ]] && break
+  sleep 0.05
+done
+[[ -n $PORT ]] && pass || fail "credit serve started"
+curl -sk -o /dev/null "https://127.0.0.1:$PORT/x%0A2026-01-01T00:00:00Z%20forged%20200%20ok"
+curl -sk -o /dev/null "https://127.0.0.1:$PORT/y%1B%5B2J%E2%80%AE"
+for _ in $(seq 100); do grep -q '/y' serve.log && break; sleep 0.05; done
+grep -q '^2026-01-01T00:00:00Z forged' serve.log && fail "no forged access-log line" || pass
+grep -q '/x\\x0A2026-01-01T00:00:00Z forged' serve.log && pass || fail "the LF is shown escaped"
+grep -q $'\x1b' serve.log && fail "no raw ESC in the access log" || pass
+grep -q '/y\\x1B\[2J\\u202E' serve.log && pass || fail "ESC and U+202E shown escaped"
+kill $SERVER_PID && wait $SERVER_PID
+SERVER_PID=
+
+finish
