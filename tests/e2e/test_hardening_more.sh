@@ -66,4 +66,26 @@ grep -q '/y\\x1B\[2J\\u202E' serve.log && pass || fail "ESC and U+202E shown esc
 kill $SERVER_PID && wait $SERVER_PID
 SERVER_PID=
 
+# --- 9. bounds on policy input: standing authorisations at most the profile's maximum ---
+run credit import authorize --kind license --until 2099-12-31 --token-file rev.token
+expect_rc 3 "a standing authorisation until 2099 is refused"
+expect_err "--until 2099-12-31 is longer than the longest standing authorisation: 366 days, until 2027-05-07 \(national-2026/platform.authorization_max\)" \
+  "the error names the value, the bound and the rule"
+expect_err "give --until 2027-05-07 or earlier" "and what to do"
+run credit import authorize --kind license --until 2027-05-07 --token-file rev.token
+expect_rc 0 "exactly the maximum is accepted"
+
+# --- 9. bounds on policy input: a calendar declaring an implausible number of days off ---
+python3 -c '
+import datetime, json
+d = datetime.date(2027, 1, 1)
+off = [str(d + datetime.timedelta(days=i)) for i in range(60)]
+json.dump({"year": 2027, "holidays": [{"name": "假期", "off": off, "work": []}]}, open("long.json", "w"))'
+run credit calendar load long.json --token-file admin.token
+expect_rc 3 "a calendar with 60 days off in a row is refused"
+expect_err "long.json: holidays: declares more than 30 weekdays off in 2027 \(the 31th is 2027-02-12\)" \
+  "the error names file, place, count and the day past the bound"
+run credit calendar show 2027 --format json --token-file admin.token
+expect_eq "$(json_get .has_data <<<"$OUT")" "false" "nothing was stored"
+
 finish
