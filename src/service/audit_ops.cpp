@@ -6,6 +6,7 @@
 
 #include <chrono>
 
+#include "domain/text_clean.hpp"
 #include "service/modules.hpp"
 #include "service/service.hpp"
 #include "store/audit_chain.hpp"
@@ -164,6 +165,25 @@ void prepare_export(ActionContext& ctx) {
     ctx.audit.params.erase(key);
 }
 
+// An export is UTF-8 JSON or CSV: an entry whose stored text is not UTF-8 was damaged in the
+// store (its hash no longer matches either) and cannot be written faithfully. Exit 9, naming it.
+void check_exportable(const store::AuditEntry& e) {
+  const std::pair<const char*, const std::string*> fields[] = {
+      {"ts_utc", &e.ts_utc}, {"actor", &e.actor},     {"role", &e.role},
+      {"dept", &e.dept},     {"action", &e.action},   {"targets", &e.targets},
+      {"params", &e.params}, {"outcome", &e.outcome}, {"reason", &e.reason}};
+  for (const auto& [name, value] : fields) {
+    if (domain::is_valid_utf8(*value)) continue;
+    throw Error(ErrorCode::integrity,
+                fmt::format("audit entry {} is damaged: its {} is not valid UTF-8 ('{}'); the "
+                            "export stopped there",
+                            e.seq, name, domain::escape_controls(*value)),
+                fmt::format("run `credit audit verify` and keep the store as it is for "
+                            "investigation; --until/--since export the entries before or after {}",
+                            e.seq));
+  }
+}
+
 Json audit_export(ActionContext& ctx) {
   ExportRequest r = export_request(ctx);
   auto head = store::read_audit_head(ctx.db());  // the snapshot's head: the rows match it
@@ -177,6 +197,7 @@ Json audit_export(ActionContext& ctx) {
   result["exported_by"] = ctx.user.name;
   int64_t count = 0;
   store::for_each_audit_entry(ctx.db(), r.filter, [&](const store::AuditEntry& e) {
+    check_exportable(e);
     ctx.emit_row(store::audit_entry_to_json(e));
     ++count;
   });

@@ -6,6 +6,7 @@ source "$(dirname "$0")/lib.sh"
 DEPT=91110000600037341L
 export CREDIT_NOW=2026-05-06T10:00:00+08:00
 department_store $DEPT
+add_user s.db admin.token aud auditor
 export CREDIT_TOKEN_FILE=op.token
 
 # --- 4. control characters: removed from imported text with a warning; never shown raw ---
@@ -65,6 +66,43 @@ grep -q $'\x1b' serve.log && fail "no raw ESC in the access log" || pass
 grep -q '/y\\x1B\[2J\\u202E' serve.log && pass || fail "ESC and U+202E shown escaped"
 kill $SERVER_PID && wait $SERVER_PID
 SERVER_PID=
+
+# --- 6. clear errors: a failed write on standard output exits non-zero with a message ---
+OUT= RC=0
+"$CREDIT_BIN" query --name 控制字符测试 --purpose 核查 --format json >/dev/full 2>full.err || RC=$?
+ERR=$(cat full.err)
+expect_rc 1 "a full disk under standard output is an error (exit 1)"
+expect_err "error: writing standard output failed: No space left on device" "it says what failed"
+grep -q "internal error" <<<"$ERR" && fail "not an internal error" || pass
+# A file whose name is not UTF-8 (GBK bytes of 政府.csv, from a Windows share) imports; messages
+# show the name escaped.
+GBK_NAME=$(printf '\xd5\xfe\xb8\xae.csv')
+credit generate sample --dept $DEPT --rows 2 --seed 9 >"$GBK_NAME"
+run credit import "$GBK_NAME" --kind penalty --format json
+expect_rc 0 "a GBK-named file imports"
+grep -q "internal error" <<<"$ERR" && fail "no internal error" || pass
+expect_eq "$(json_get .accepted <<<"$OUT")" 2 "its rows are accepted"
+grep -qF '\\xD5\\xFE\\xB8\\xAE.csv' <<<"$OUT" && pass || fail "the result names the file escaped"
+# audit export of a damaged entry: exit 9 naming it, not "internal error" (on a copy of the store)
+sqlite3 s.db ".backup damaged.db" && chmod 600 damaged.db
+sqlite3 damaged.db "drop trigger audit_log_no_update;
+  update audit_log set reason = CAST(X'D5FE' AS TEXT) where seq = 3"
+run credit --store damaged.db audit export --out damaged.ndjson --token-file aud.token
+expect_rc 9 "audit export of a damaged entry exits 9"
+expect_err 'audit entry 3 is damaged: its reason is not valid UTF-8 \(.\\xD5\\xFE.\)' "it names the entry"
+grep -q "internal error" <<<"$ERR" && fail "not an internal error" || pass
+[[ -e damaged.ndjson ]] && fail "no partial export file is left" || pass
+# A reader that went away: quiet exit 141, as with SIGPIPE (also when SIGPIPE is ignored).
+python3 - "$CREDIT_BIN" >pipe.txt <<'PY'
+import os, signal, subprocess, sys
+signal.signal(signal.SIGPIPE, signal.SIG_IGN)
+r, w = os.pipe()
+os.close(r)
+p = subprocess.run([sys.argv[1], "whoami"], stdout=w,
+                   stderr=subprocess.PIPE, restore_signals=False)
+print(p.returncode, p.stderr.decode().strip() or "-")
+PY
+expect_eq "$(cat pipe.txt)" "141 -" "a closed pipe with SIGPIPE ignored: exit 141, no message"
 
 # --- 9. bounds on policy input: standing authorisations at most the profile's maximum ---
 run credit import authorize --kind license --until 2099-12-31 --token-file rev.token
