@@ -126,4 +126,28 @@ expect_err "long.json: holidays: declares more than 30 weekdays off in 2027 \(th
 run credit calendar show 2027 --format json --token-file admin.token
 expect_eq "$(json_get .has_data <<<"$OUT")" "false" "nothing was stored"
 
+# --- 10. audit verify shows the entries after the newest checkpoint and warns when it is old ---
+run credit audit verify --token-file aud.token --format json
+expect_rc 0 "audit verify without any checkpoint"
+expect_eq "$(json_get .since_checkpoint.checkpoint_seq <<<"$OUT")" null "no checkpoint yet"
+expect_eq "$(json_get .since_checkpoint.overdue <<<"$OUT")" true "overdue without one"
+expect_err "warning: [0-9]+ entries follow the newest checkpoint \(there is none\), older than 7 days \(national-2026/platform.checkpoint_interval\)" \
+  "a warning says so"
+run credit audit checkpoint --token-file aud.token -q
+expect_rc 0 "sign a checkpoint"
+credit import authorize --revoke 1 --token-file rev.token -q  # one more entry after it
+run credit audit verify --token-file aud.token
+expect_rc 0 "audit verify after a checkpoint"
+expect_out "^2 entries after the newest checkpoint \(entry [0-9]+, 2026-05-06" \
+  "the table says how many entries follow it (its own entry and the revocation)"
+grep -q warning <<<"$ERR" && fail "no warning with a fresh checkpoint" || pass
+CREDIT_NOW=2026-05-14T10:00:00+08:00 run credit audit verify --token-file aud.token --format json
+expect_rc 0 "a stale checkpoint is a warning, not a failure"
+expect_eq "$(json_get .since_checkpoint.overdue <<<"$OUT")" true "eight days later it is overdue"
+expect_err "warning: [0-9]+ entries follow the newest checkpoint \(entry [0-9]+, 2026-05-06.*\), older than 7 days" \
+  "the warning names the checkpoint and the interval"
+grep -q "credit audit checkpoint" "$CREDIT_SOURCE_DIR/share/systemd/credit-audit-checkpoint.service" &&
+  grep -q "OnCalendar=" "$CREDIT_SOURCE_DIR/share/systemd/credit-audit-checkpoint.timer" && pass ||
+  fail "a systemd service and timer run audit checkpoint"
+
 finish
