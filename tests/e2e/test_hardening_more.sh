@@ -104,6 +104,34 @@ print(p.returncode, p.stderr.decode().strip() or "-")
 PY
 expect_eq "$(cat pipe.txt)" "141 -" "a closed pipe with SIGPIPE ignored: exit 141, no message"
 
+# --- 8. a token an administrator issued for another account is marked until its owner rotates it ---
+credit user token op --token-file admin.token --token-out op-by-admin.token
+run credit user list --token-file admin.token --format json
+expect_eq "$(python3 -c 'import json,sys; print([u["token_issued_by"] for u in json.load(sys.stdin) if u["name"] == "op"][0])' <<<"$OUT")" \
+  admin "user list: op's token was issued by admin"
+run credit user list --token-file admin.token
+expect_out "TOKEN ISSUED BY" "the table has the column"
+run credit query --name 控制字符测试 --purpose 核查 --count --token-file op-by-admin.token
+expect_rc 0 "op works with the token the administrator issued"
+LAST=$(sqlite3 s.db "select actor || ' ' || params from audit_log order by seq desc limit 1")
+[[ $LAST == op*'"token_issued_by":"admin"'* ]] && pass || fail "the audit entry is marked ($LAST)"
+run credit report activity --format json --token-file admin.token
+expect_rc 0 "report activity"
+ROWS=$(python3 -c '
+import json, sys
+doc = json.load(sys.stdin)
+s = [s for s in doc["sections"] if s["id"] == "admin_issued_tokens"][0]
+print(" ".join(r["actor"] + ":" + r["issued_by"] for r in s["rows"]))' <<<"$OUT")
+[[ $ROWS == *op:admin* ]] && pass || fail "report activity shows op's operations with admin's token ($ROWS)"
+credit user token --token-file op-by-admin.token --token-out op-own.token
+run credit user list --token-file admin.token --format json
+expect_eq "$(python3 -c 'import json,sys; print([u["token_issued_by"] for u in json.load(sys.stdin) if u["name"] == "op"][0])' <<<"$OUT")" \
+  None "after op rotated it, the mark is gone"
+run credit query --name 控制字符测试 --purpose 核查 --count --token-file op-own.token
+LAST=$(sqlite3 s.db "select params from audit_log order by seq desc limit 1")
+[[ $LAST == *token_issued_by* ]] && fail "entries with the owner's own token are not marked ($LAST)" || pass
+export CREDIT_TOKEN_FILE=op-own.token
+
 # --- 9. bounds on policy input: standing authorisations at most the profile's maximum ---
 run credit import authorize --kind license --until 2099-12-31 --token-file rev.token
 expect_rc 3 "a standing authorisation until 2099 is refused"
