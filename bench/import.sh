@@ -57,7 +57,7 @@ credit_store() {  # a fresh store with an operator under a standing authorisatio
       python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])' >"$dir/$1.token"
     chmod 600 "$dir/$1.token"
   done
-  "$CREDIT" import authorize --kind penalty --until 2099-12-31 --token-file "$dir/rev.token" -q
+  "$CREDIT" import authorize --kind penalty --until "$(date -d "+365 days" +%F)" --token-file "$dir/rev.token" -q
   echo "$dir"
 }
 

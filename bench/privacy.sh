@@ -55,7 +55,7 @@ new_store() {  # new_store NAME [PROFILE FILE]
     chmod 600 "$d/$1.token"
   done
   [[ -z $profile ]] || "$CREDIT" policy set "$profile" --token-file "$d/admin.token" -q
-  "$CREDIT" import authorize --kind penalty --until 2099-12-31 --token-file "$d/rev.token" -q
+  "$CREDIT" import authorize --kind penalty --until 2026-12-31 --token-file "$d/rev.token" -q
 }
 best() { python3 -c "import sys; print(min(float(x) for x in sys.argv[1:]))" "$@"; }
 share() { python3 -c "import sys; a, b = float(sys.argv[1]), float(sys.argv[2]); print(f'{(a - b) / b * 100:+.1f} %')" "$1" "$2"; }

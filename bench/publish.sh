@@ -51,7 +51,7 @@ build_base() {
       --format json | token >"$DIR/$1.token"
     chmod 600 "$DIR/$1.token"
   done
-  "$CREDIT" import authorize --kind penalty --until 2099-12-31 --token-file "$DIR/rev.token" -q
+  "$CREDIT" import authorize --kind penalty --until 2026-12-31 --token-file "$DIR/rev.token" -q
   echo "importing $ROWS rows (once)…" >&2
   "$CREDIT" import "$(csv)" --kind penalty --token-file "$DIR/op.token" --quiet
   echo "the first release of the whole store (once)…" >&2

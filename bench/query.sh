@@ -45,7 +45,7 @@ new_store() {
       --token-file "$dir/admin.token" --format json 2>/dev/null | token_of >"$dir/$1.token"
     chmod 600 "$dir/$1.token"
   done
-  "$CREDIT" --store "$store" import authorize --kind penalty --until 2099-12-31 \
+  "$CREDIT" --store "$store" import authorize --kind penalty --until "$(date -d "+365 days" +%F)" \
     --token-file "$dir/rev.token" -q
 }
 

@@ -37,7 +37,7 @@ if [[ ! -s $DIR/auditor.token ]]; then
       2>/dev/null | token_of >"$DIR/$1.token"
     chmod 600 "$DIR/$1.token"
   done
-  "$CREDIT" import authorize --kind penalty --until 2099-12-31 --token-file "$DIR/rev.token" -q
+  "$CREDIT" import authorize --kind penalty --until "$(date -d "+365 days" +%F)" --token-file "$DIR/rev.token" -q
   "$CREDIT" import "$csv" --kind penalty --token-file "$DIR/op.token" --quiet
   echo "$dept" >"$DIR/dept"
 fi

@@ -167,7 +167,18 @@ void render_verify(Context& ctx, const Json& r) {
                           cp["signature"].get<std::string>(), cp["checked_with"].get<std::string>(),
                           cp["key_id"].get<std::string>(),
                           cp["matched"].get<bool>() ? "the entry matches" : "not matched"));
+    if (const Json& w = r.value("since_checkpoint", Json()); !w.is_null())
+      out.say(w["checkpoint_seq"].is_null()
+                  ? fmt::format("{} entries and no checkpoint yet (sign one with `credit audit "
+                                "checkpoint`, every {} days)",
+                                w["entries_after"].get<int64_t>(), w["interval_days"].get<int>())
+                  : fmt::format("{} entries after the newest checkpoint (entry {}, {})",
+                                w["entries_after"].get<int64_t>(),
+                                w["checkpoint_seq"].get<int64_t>(),
+                                w["checkpoint_at"].get<std::string>()));
   }
+  for (const auto& warning : r.value("warnings", Json::array()))
+    out.warn(warning.get<std::string>());
   if (valid) return;
   if (r["broken_seq"].is_null())
     throw Error(ErrorCode::integrity,

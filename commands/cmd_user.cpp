@@ -48,7 +48,8 @@ void setup_list(CLI::App& parent, Context& ctx) {
                     {"dept", "DEPT"},
                     {"status", "STATUS"},
                     {"created_at", "CREATED"},
-                    {"token_issued_at", "TOKEN ISSUED"}},
+                    {"token_issued_at", "TOKEN ISSUED"},
+                    {"token_issued_by", "TOKEN ISSUED BY"}},
                    result["users"]);
   });
 }

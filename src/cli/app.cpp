@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <set>
 #include <sstream>
 
@@ -10,6 +13,7 @@
 #include "cli/context.hpp"
 #include "cli/suggest.hpp"
 #include "cli/version.hpp"
+#include "io/output.hpp"
 #include "util/error.hpp"
 #include "util/paths.hpp"
 #include "util/private_file.hpp"
@@ -192,8 +196,28 @@ int usage_error(Context& ctx, int argc, char** argv, const CLI::ParseError& e) {
 
 }  // namespace
 
-int run(int argc_in, char** argv_in) {
-  Context ctx;
+namespace {
+
+constexpr int kClosedPipeStatus = 141;
+
+// Standard output is buffered: a full disk (`> /dev/full`) or a reader that went away shows only
+// when it is flushed, after the command "succeeded". A reader that went away (`| head`) is not an
+// error worth a message: like git, exit quietly with 141, the status a shell reports for SIGPIPE
+// (which ends the process the same way when it is not ignored). Any other failure is one.
+int check_standard_output(Context& ctx, int rc) {
+  errno = 0;
+  const bool flushed = std::fflush(stdout) == 0 && std::ferror(stdout) == 0;
+  if (flushed) return rc;
+  const int err = errno ? errno : io::output_error();
+  if (err == EPIPE) return kClosedPipeStatus;
+  ctx.out().error(Error(
+      ErrorCode::internal,
+      fmt::format("writing standard output failed: {}", err ? std::strerror(err) : "write error"),
+      "check the free space of the disk the output goes to"));
+  return rc ? rc : exit_code(ErrorCode::internal);
+}
+
+int run_command(Context& ctx, int argc_in, char** argv_in) {
   std::unique_ptr<CLI::App> app;
   // argv as the user typed it (for messages) and with the default configuration files in front.
   std::vector<std::string> storage = with_default_config(argc_in, argv_in);
@@ -239,6 +263,13 @@ int run(int argc_in, char** argv_in) {
                           "this is a bug; please report it with the command that caused it"));
     return exit_code(ErrorCode::internal);
   }
+}
+
+}  // namespace
+
+int run(int argc_in, char** argv_in) {
+  Context ctx;
+  return check_standard_output(ctx, run_command(ctx, argc_in, argv_in));
 }
 
 }  // namespace credit::cli

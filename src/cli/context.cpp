@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "domain/text_clean.hpp"
 #include "io/output_guard.hpp"
 #include "io/progress.hpp"
 #include "util/error.hpp"
@@ -103,6 +104,10 @@ void Context::guard_output(const std::string& path, std::string_view option,
 
 Json Context::call(const std::string& action, Json params, std::vector<service::InputFile> inputs,
                    service::RowSink rows) {
+  // A file name is bytes (a GBK-named file from a Windows share): messages, results and the audit
+  // log are UTF-8 JSON, so they get it with invalid bytes and controls spelled out (\xD5).
+  for (auto& input : inputs)
+    input.name = domain::escape_controls(input.name);
   service::Call call{action, std::move(params), token(), std::move(inputs), std::move(rows)};
   return client().call(call);
 }

@@ -269,6 +269,11 @@ The working\-day calendar, one file a year.
   for (const auto& doc : exit_code_docs())
     out += fmt::format(".TP\n.B {}\n{} ({}).\n", exit_code(doc.code), roff(doc.meaning),
                        roff(doc.name));
+  out +=
+      ".TP\n.B 141\nthe reader of standard output went away (\\fBcredit query ... | head\\fR): the "
+      "command stops quietly, as git does; the status a shell reports for SIGPIPE. Any other "
+      "failure to write standard output (a full disk, \\fB> /dev/full\\fR) is an error with a "
+      "message (exit 1).\n";
   std::vector<Example> examples;
   for (const CommandDef* def : command_table())
     if (!def->hidden && !def->examples.empty()) examples.push_back(def->examples.front());

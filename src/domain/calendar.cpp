@@ -69,9 +69,30 @@ void record_day(std::map<int32_t, bool>& seen, Date d, bool off, const std::stri
                   : fmt::format("{} is listed both as a day off and as a working day", d.iso()));
 }
 
-void finish(CalendarYear& y) {
+// The State Council notices set 11 (13 since 2025) statutory holidays and move a few weekend
+// days: 2007–2026 never had more than 23 weekdays off, nor more than 8 make-up days. A file over
+// these bounds is a typo or an attack that would stretch every working-day deadline.
+constexpr size_t kMaxWeekdaysOff = 30;
+constexpr size_t kMaxMakeUpDays = 15;
+
+void check_plausible(const CalendarYear& y, const char* key) {
+  size_t weekdays_off = 0;
+  for (const Date& d : y.off_days) {
+    if (d.weekday() <= 5 && ++weekdays_off > kMaxWeekdaysOff)
+      fail(key, fmt::format("declares more than {} weekdays off in {} (the {}th is {}); State "
+                            "Council notices set at most 23",
+                            kMaxWeekdaysOff, y.year, weekdays_off, d.iso()));
+  }
+  if (y.work_days.size() > kMaxMakeUpDays)
+    fail(key, fmt::format("declares {} make-up working days in {}; at most {} are plausible "
+                          "(State Council notices set at most 8)",
+                          y.work_days.size(), y.year, kMaxMakeUpDays));
+}
+
+void finish(CalendarYear& y, const char* key) {
   std::sort(y.off_days.begin(), y.off_days.end());
   std::sort(y.work_days.begin(), y.work_days.end());
+  check_plausible(y, key);
 }
 
 std::vector<Date> get_dates(const json& h, const char* key, const std::string& where, int year,
@@ -133,7 +154,7 @@ CalendarYear parse_calendar_year(std::string_view json_text) {
     y.work_days.insert(y.work_days.end(), p.work.begin(), p.work.end());
     y.holidays.push_back(std::move(p));
   }
-  finish(y);
+  finish(y, "holidays");
   return y;
 }
 
@@ -173,7 +194,7 @@ CalendarYear parse_holiday_cn_year(std::string_view json_text) {
       (is_off ? y.off_days : y.work_days).push_back(d);
     }
   }
-  finish(y);
+  finish(y, "days");
   return y;
 }
 

@@ -213,6 +213,10 @@ class ProfileReader {
     n.allow_keys({"months", "cite"});
     return {n.at("months").integer(0, 1200), rule(n, n.path())};
   }
+  DaysRule days(const Node& n, int hi) {
+    n.allow_keys({"days", "cite"});
+    return {n.at("days").integer(1, hi), rule(n, n.path())};
+  }
   WorkingDaysRule working_days(const Node& n) {
     n.allow_keys({"working_days", "cite"});
     return {n.at("working_days").integer(0, 365), rule(n, n.path())};
@@ -528,7 +532,7 @@ PolicyProfile parse_policy(std::string_view json_text) {
   }
   const Node root(doc, "");
   root.allow_keys({"format", "id", "title", "legal_basis", "in_force", "severity", "periods",
-                   "repair", "deadlines", "lenient", "masking", "privacy", "consent",
+                   "repair", "deadlines", "lenient", "masking", "privacy", "consent", "platform",
                    "uscc_allow_list"});
   if (root.at("format").integer(1, 1000) != 1)
     root.at("format").fail("unsupported format (this build reads 1)");
@@ -558,6 +562,13 @@ PolicyProfile parse_policy(std::string_view json_text) {
   r.masking(root.at("masking"), p);
   if (auto privacy = root.opt("privacy")) r.privacy(*privacy, p);
   if (auto consent = root.opt("consent")) r.consent(*consent, p);
+  if (auto platform = root.opt("platform")) {
+    platform->allow_keys({"authorization_max", "checkpoint_interval"});
+    if (auto a = platform->opt("authorization_max"))
+      p.platform.authorization_max = r.days(*a, 3660);
+    if (auto c = platform->opt("checkpoint_interval"))
+      p.platform.checkpoint_interval = r.days(*c, 366);
+  }
   r.allow_list(root.at("uscc_allow_list"), p);
   return p;
 }
@@ -603,6 +614,8 @@ std::vector<RuleRef> PolicyProfile::all_rules() const {
       out.push_back(t.rule);
   }
   if (consent.present) out.insert(out.end(), {consent.required, consent.max_validity.rule});
+  if (platform.authorization_max) out.push_back(platform.authorization_max->rule);
+  if (platform.checkpoint_interval) out.push_back(platform.checkpoint_interval->rule);
   for (const auto& a : uscc_allow_list)
     out.push_back(a.rule);
   return out;

@@ -98,6 +98,22 @@ struct WorkingDaysRule {
   int working_days = 0;
   RuleRef rule;
 };
+struct DaysRule {
+  int days = 0;
+  RuleRef rule;
+};
+// Bounds the platform sets on its own operation (optional section "platform"; without it the
+// defaults below apply and name no rule).
+struct PlatformRules {
+  // The longest standing import authorisation (import authorize --until), from today.
+  std::optional<DaysRule> authorization_max;
+  // How old the newest audit checkpoint may be before audit verify warns.
+  std::optional<DaysRule> checkpoint_interval;
+  int authorization_max_days() const { return authorization_max ? authorization_max->days : 366; }
+  int checkpoint_interval_days() const {
+    return checkpoint_interval ? checkpoint_interval->days : 7;
+  }
+};
 struct FlagRule {
   bool value = true;
   RuleRef rule;
@@ -270,6 +286,7 @@ struct PolicyProfile {
   MaskingRules masking;
   PrivacyRules privacy;
   ConsentRules consent;
+  PlatformRules platform;
   std::vector<AllowedCode> uscc_allow_list;
 
   const PenaltyPeriods& penalty_periods(Severity s) const {

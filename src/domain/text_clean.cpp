@@ -72,6 +72,36 @@ constexpr Range kZero[] = {
 
 }  // namespace
 
+bool is_control(char32_t c) {
+  return c < 0x20 || (c >= 0x7F && c < 0xA0);
+}
+
+bool is_bidi_control(char32_t c) {
+  return c == 0x061C || c == 0x200E || c == 0x200F || (c >= 0x202A && c <= 0x202E) ||
+         (c >= 0x2066 && c <= 0x2069);
+}
+
+std::string escape_controls(std::string_view s, bool keep_line_breaks) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t pos = 0; pos < s.size();) {
+    const size_t at = pos;
+    const auto cp = utf8_next(s, pos);
+    if (!cp) {
+      out += fmt::format("\\x{:02X}", static_cast<unsigned char>(s[at]));
+    } else if (keep_line_breaks && (*cp == U'\n' || *cp == U'\t')) {
+      out += static_cast<char>(*cp);
+    } else if (is_control(*cp)) {
+      out += fmt::format("\\x{:02X}", static_cast<unsigned>(*cp));
+    } else if (is_bidi_control(*cp)) {
+      out += fmt::format("\\u{:04X}", static_cast<unsigned>(*cp));
+    } else {
+      out.append(s.substr(at, pos - at));
+    }
+  }
+  return out;
+}
+
 std::optional<char32_t> utf8_next(std::string_view s, size_t& pos) {
   const auto b0 = static_cast<unsigned char>(s[pos]);
   if (b0 < 0x80) {
@@ -172,6 +202,10 @@ std::string CleanResult::describe() const {
   if (full_width) parts.emplace_back("full-width characters converted to ASCII");
   if (trimmed) parts.emplace_back("surrounding whitespace removed");
   if (!label.empty()) parts.push_back(fmt::format("label \"{}\" removed", label));
+  if (controls > 0)
+    parts.push_back(fmt::format("{} control character{} removed (first U+{:04X} at character {})",
+                                controls, controls == 1 ? "" : "s",
+                                static_cast<unsigned>(first_control), control_at));
   return fmt::format("{}", fmt::join(parts, "; "));
 }
 
@@ -212,6 +246,16 @@ void strip_label(std::vector<char32_t>& cps, CleanResult& r) {
   }
 }
 
+// Removes the control and bidi characters that `unwanted` selects, counting them.
+template <class Pred>
+void remove_controls(std::vector<char32_t>& cps, Pred unwanted, CleanResult& r) {
+  for (size_t i = 0; i < cps.size(); ++i) {
+    if (!unwanted(cps[i])) continue;
+    if (r.controls++ == 0) r.first_control = cps[i], r.control_at = i + 1;
+  }
+  std::erase_if(cps, unwanted);
+}
+
 }  // namespace
 
 bool is_clean_value(std::string_view raw, bool code_field) {
@@ -222,11 +266,12 @@ bool is_clean_value(std::string_view raw, bool code_field) {
     char32_t cp = b;
     if (b < 0x80) {
       ++pos;
-      if (b < 0x20 || (code_field && b == ':')) return false;
+      if (b < 0x20 || b == 0x7F || (code_field && b == ':')) return false;
     } else {
       const auto decoded = utf8_next(raw, pos);
       if (!decoded) return false;
       cp = *decoded;
+      if (is_control(cp) || is_bidi_control(cp)) return false;
       if (code_field ? (cp >= 0xFF01 && cp <= 0xFF5E) || cp == 0x3000 : is_full_width_alnum(cp))
         return false;
     }
@@ -257,6 +302,11 @@ CleanResult clean_value(std::string_view raw, bool code_field) {
     }
     cps.push_back(*cp);
   }
+  // Controls go before trimming (so what they hid at either end is trimmed too), except the
+  // whitespace ones, which trimming handles at the ends and the second pass inside.
+  remove_controls(
+      cps, [](char32_t c) { return (is_control(c) && !is_trim_space(c)) || is_bidi_control(c); },
+      r);
   auto first = std::find_if_not(cps.begin(), cps.end(), is_trim_space);
   auto last =
       std::find_if_not(cps.rbegin(), std::make_reverse_iterator(first), is_trim_space).base();
@@ -264,6 +314,13 @@ CleanResult clean_value(std::string_view raw, bool code_field) {
     r.trimmed = true;
     cps = std::vector<char32_t>(first, last);
   }
+  // Inside the value: text fields keep TAB, LF and CR (multi-line descriptions), codes keep none.
+  remove_controls(
+      cps,
+      [code_field](char32_t c) {
+        return is_control(c) && (code_field || (c != U'\t' && c != U'\n' && c != U'\r'));
+      },
+      r);
   for (char32_t& c : cps) {
     if ((code_field && c >= 0xFF01 && c <= 0xFF5E) || (!code_field && is_full_width_alnum(c))) {
       c -= 0xFEE0;

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
 
 #include "domain/text_clean.hpp"
@@ -18,8 +19,18 @@ constexpr const char* kRed = "\033[31m";
 constexpr const char* kYellow = "\033[33m";
 constexpr const char* kReset = "\033[0m";
 
+int first_write_errno = 0;  // of any stream: the first failure, kept for the final message
+
+void note_failure() {
+  if (first_write_errno == 0) first_write_errno = errno ? errno : EIO;
+}
+
 void write(std::FILE* out, std::string_view text) {
-  std::fwrite(text.data(), 1, text.size(), out);
+  if (std::fwrite(text.data(), 1, text.size(), out) != text.size()) note_failure();
+}
+
+void flush(std::FILE* out) {
+  if (std::fflush(out) != 0) note_failure();
 }
 
 std::string title_of(const Column& c) {
@@ -39,6 +50,10 @@ void pad_to(std::string& line, std::string_view cell, size_t width) {
 }
 }  // namespace
 
+int output_error() {
+  return first_write_errno;
+}
+
 std::optional<Format> parse_format(std::string_view name) {
   if (name == "table") return Format::table;
   if (name == "json") return Format::json;
@@ -57,7 +72,7 @@ bool use_color(std::FILE* stream) {
 
 std::string Output::cell_text(const Json& value) {
   if (value.is_null()) return "-";
-  if (value.is_string()) return single_line(value.get<std::string>());
+  if (value.is_string()) return domain::escape_controls(single_line(value.get<std::string>()));
   if (value.is_boolean()) return value.get<bool>() ? "yes" : "no";
   if (value.is_array()) {
     std::string out;
@@ -142,7 +157,7 @@ void RowWriter::finish() {
     for (const auto& cells : table_)
       emit(cells, false);
   }
-  std::fflush(out_);
+  flush(out_);
 }
 
 Output::Output(Format format, bool quiet, bool verbose, std::FILE* out, std::FILE* err)
@@ -193,7 +208,7 @@ void Output::object(const Json& value, const std::vector<Column>& fields) {
       break;
     }
   }
-  std::fflush(out_);
+  flush(out_);
 }
 
 void Output::rows(const std::vector<Column>& columns, const Json& rows) {
@@ -210,27 +225,29 @@ RowWriter Output::row_writer(const std::vector<Column>& columns) {
 
 void Output::say(std::string_view text) {
   if (quiet_) return;
-  write(out_, fmt::format("{}\n", text));
-  std::fflush(out_);
+  write(out_, fmt::format("{}\n", domain::escape_controls(text, true)));
+  flush(out_);
 }
 
 void Output::note(std::string_view text) {
-  if (!quiet_) write(err_, fmt::format("{}\n", text));
+  if (!quiet_) write(err_, fmt::format("{}\n", domain::escape_controls(text, true)));
 }
 
 void Output::info(std::string_view text) {
-  if (verbose_) write(err_, fmt::format("{}\n", text));
+  if (verbose_) write(err_, fmt::format("{}\n", domain::escape_controls(text, true)));
 }
 
 void Output::warn(std::string_view text) {
   write(err_, fmt::format("{}warning:{} {}\n", color_err_ ? kYellow : "", color_err_ ? kReset : "",
-                          text));
+                          domain::escape_controls(text, true)));
 }
 
 void Output::error(const Error& e) {
-  std::string text =
-      fmt::format("{}error:{} {}\n", color_err_ ? kRed : "", color_err_ ? kReset : "", e.what());
-  if (!e.hint().empty()) text += fmt::format("  hint: {}\n", e.hint());
+  // Messages quote file names and values: escaped, so they cannot drive the terminal.
+  std::string text = fmt::format("{}error:{} {}\n", color_err_ ? kRed : "",
+                                 color_err_ ? kReset : "", domain::escape_controls(e.what(), true));
+  if (!e.hint().empty())
+    text += fmt::format("  hint: {}\n", domain::escape_controls(e.hint(), true));
   write(err_, text);
 }
 

@@ -77,4 +77,7 @@ class Output {
 // Colour only on a terminal and only when NO_COLOR is unset (https://no-color.org).
 bool use_color(std::FILE* stream);
 
+// errno of the first failed write or flush of an Output (0: none), for the exit message.
+int output_error();
+
 }  // namespace credit::io

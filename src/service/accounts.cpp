@@ -99,7 +99,7 @@ Json user_add(ActionContext& ctx) {
 
 Json user_list(ActionContext& ctx) {
   auto stmt = ctx.db().prepare(
-      "SELECT name, role, dept, disabled, created_at, created_by, token_issued_at, disabled_at "
+      "SELECT name, role, dept, disabled, created_at, created_by, token_issued_at, disabled_at, id "
       "FROM users ORDER BY name");
   while (stmt.step()) {
     Json row = {{"name", stmt.column_text(0)},
@@ -110,6 +110,8 @@ Json user_list(ActionContext& ctx) {
                 {"created_by", stmt.column_text(5)},
                 {"token_issued_at", stmt.column_text(6)}};
     row["disabled_at"] = stmt.column_is_null(7) ? Json() : Json(stmt.column_text(7));
+    const auto by = ctx.store.setting(token_issuer_setting(stmt.column_int64(8)));
+    row["token_issued_by"] = by && !by->empty() ? Json(*by) : Json();
     ctx.emit_row(std::move(row));
   }
   return {{"users", std::move(ctx.collected)}};
@@ -152,6 +154,10 @@ Json user_token(ActionContext& ctx) {
   IssuedToken token = issue_token(user.id);
   auto stmt = ctx.db().prepare("UPDATE users SET token_hash = ?, token_issued_at = ? WHERE id = ?");
   stmt.bind(1, token.secret_hash).bind(2, format_utc(ctx.clock.now())).bind(3, user.id).run();
+  // A token issued for someone else is known to its issuer: marked until the owner rotates it.
+  const bool for_other = name != ctx.user.name;
+  ctx.store.set_setting(token_issuer_setting(user.id), for_other ? ctx.user.name : "");
+  if (for_other) ctx.audit.params["token_issued_for_other"] = true;
   return {{"user", name}, {"token", token.token}};
 }
 
@@ -191,7 +197,7 @@ Json Service::bootstrap(const std::string& admin_name) {
   // A store deliberately created at schema 1 (tests of `credit migrate`) has no policy tables yet.
   if (store::schema_version(db) >= 2) install_default_policy(db, "credit init", now);
   Json result = insert_user(db, admin_name, "admin", "*", "credit init", now);
-  Principal admin{db.last_insert_rowid(), admin_name, "admin", "*"};
+  Principal admin{db.last_insert_rowid(), admin_name, "admin", "*", ""};
   AuditNote note;
   note.targets = {"store", "user:" + admin_name};
   note.params = {{"admin", admin_name}};

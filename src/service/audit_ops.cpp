@@ -6,7 +6,9 @@
 
 #include <chrono>
 
+#include "domain/text_clean.hpp"
 #include "service/modules.hpp"
+#include "service/reference.hpp"
 #include "service/service.hpp"
 #include "store/audit_chain.hpp"
 #include "store/audit_checkpoint.hpp"
@@ -79,6 +81,49 @@ void add_recorded_anchors(ActionContext& ctx, store::VerifyOutcome& out,
   }
 }
 
+// The window a truncation of the log's tail could go unnoticed in: entries after the newest
+// checkpoint, and whether that checkpoint is older than the profile's interval.
+Json checkpoint_window(ActionContext& ctx, Json& warnings) {
+  auto& db = ctx.db();
+  const auto policy = active_policy(db);
+  const auto& platform = policy->profile.platform;
+  const int interval = platform.checkpoint_interval_days();
+  const std::string rule =
+      platform.checkpoint_interval ? platform.checkpoint_interval->rule.id : "built-in default";
+  Json w = {{"interval_days", interval}, {"rule", rule}};
+  auto newest = db.prepare(
+      "SELECT seq, COALESCE(simulated_at, created_at) FROM audit_checkpoints ORDER BY seq DESC "
+      "LIMIT 1");
+  int64_t after_seq = 0;
+  std::optional<TimePoint> made;
+  if (newest.step()) {
+    after_seq = newest.column_int64(0);
+    w["checkpoint_seq"] = after_seq;
+    w["checkpoint_at"] = newest.column_text(1);
+    made = parse_timestamp(newest.column_text(1));
+  } else {
+    w["checkpoint_seq"] = Json();
+    w["checkpoint_at"] = Json();
+  }
+  auto count = db.prepare("SELECT count(*) FROM audit_log WHERE seq > ?");
+  count.bind(1, after_seq);
+  count.step();
+  const int64_t entries_after = count.column_int64(0);
+  w["entries_after"] = entries_after;
+  const auto age = made ? ctx.clock.now() - *made : std::chrono::microseconds::max();
+  const bool overdue = entries_after > 0 && age > std::chrono::days(interval);
+  w["overdue"] = overdue;
+  if (overdue)
+    warnings.push_back(fmt::format(
+        "{} entries follow the newest checkpoint{}, older than {} days ({}): removing them "
+        "would go unnoticed until the next one",
+        entries_after,
+        made ? fmt::format(" (entry {}, {})", after_seq, w["checkpoint_at"].get<std::string>())
+             : " (there is none)",
+        interval, rule));
+  return w;
+}
+
 Json audit_verify(ActionContext& ctx) {
   ctx.audit.targets.push_back("audit_log");
   store::VerifyOutcome out;
@@ -103,7 +148,11 @@ Json audit_verify(ActionContext& ctx) {
                      : out.chain.broken_seq
                          ? fmt::format("chain broken at entry {}", *out.chain.broken_seq)
                          : out.problem();
-  return out.to_json();
+  Json result = out.to_json();
+  Json warnings = Json::array();
+  result["since_checkpoint"] = checkpoint_window(ctx, warnings);
+  result["warnings"] = warnings;
+  return result;
 }
 
 // ---- export -----------------------------------------------------------------------------------
@@ -164,6 +213,25 @@ void prepare_export(ActionContext& ctx) {
     ctx.audit.params.erase(key);
 }
 
+// An export is UTF-8 JSON or CSV: an entry whose stored text is not UTF-8 was damaged in the
+// store (its hash no longer matches either) and cannot be written faithfully. Exit 9, naming it.
+void check_exportable(const store::AuditEntry& e) {
+  const std::pair<const char*, const std::string*> fields[] = {
+      {"ts_utc", &e.ts_utc}, {"actor", &e.actor},     {"role", &e.role},
+      {"dept", &e.dept},     {"action", &e.action},   {"targets", &e.targets},
+      {"params", &e.params}, {"outcome", &e.outcome}, {"reason", &e.reason}};
+  for (const auto& [name, value] : fields) {
+    if (domain::is_valid_utf8(*value)) continue;
+    throw Error(ErrorCode::integrity,
+                fmt::format("audit entry {} is damaged: its {} is not valid UTF-8 ('{}'); the "
+                            "export stopped there",
+                            e.seq, name, domain::escape_controls(*value)),
+                fmt::format("run `credit audit verify` and keep the store as it is for "
+                            "investigation; --until/--since export the entries before or after {}",
+                            e.seq));
+  }
+}
+
 Json audit_export(ActionContext& ctx) {
   ExportRequest r = export_request(ctx);
   auto head = store::read_audit_head(ctx.db());  // the snapshot's head: the rows match it
@@ -177,6 +245,7 @@ Json audit_export(ActionContext& ctx) {
   result["exported_by"] = ctx.user.name;
   int64_t count = 0;
   store::for_each_audit_entry(ctx.db(), r.filter, [&](const store::AuditEntry& e) {
+    check_exportable(e);
     ctx.emit_row(store::audit_entry_to_json(e));
     ++count;
   });

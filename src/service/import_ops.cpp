@@ -294,6 +294,25 @@ Json import_show(ActionContext& ctx) {
 
 // ---- standing authorisations ----
 
+// A standing authorisation lets imports skip the reviewer: bounded, so that one forgotten grant
+// cannot waive review for decades.
+void check_authorization_length(ActionContext& ctx, domain::Date until) {
+  const auto policy = active_policy(ctx.db());
+  const auto& platform = policy->profile.platform;
+  const int max_days = platform.authorization_max_days();
+  const domain::Date latest = today(ctx).add_days(max_days);
+  if (until <= latest) return;
+  fail(
+      ErrorCode::bad_input,
+      fmt::format("--until {} is longer than the longest standing authorisation: {} days, until {} "
+                  "({})",
+                  until.iso(), max_days, latest.iso(),
+                  platform.authorization_max ? platform.authorization_max->rule.id
+                                             : "the built-in default"),
+      fmt::format("give --until {} or earlier, and renew the authorisation when it ends",
+                  latest.iso()));
+}
+
 Json import_authorize(ActionContext& ctx) {
   std::string dept = ctx.optional_string("dept").value_or(ctx.user.dept);
   if (dept != "*" && !domain::check_uscc(dept).valid)
@@ -310,6 +329,7 @@ Json import_authorize(ActionContext& ctx) {
          "write it as YYYY-MM-DD (the last day the authorisation is valid)");
   if (*until < today(ctx))
     fail(ErrorCode::bad_input, fmt::format("--until {} is in the past", until->iso()));
+  check_authorization_length(ctx, *until);
   auto s = ctx.db().prepare(
       "INSERT INTO import_authorizations (dept, kinds, valid_until, granted_by, granted_at, "
       "reason) VALUES (?, ?, ?, ?, ?, ?)");

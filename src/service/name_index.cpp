@@ -49,7 +49,7 @@ std::string normalise_name_query(std::string_view text) {
     fail(ErrorCode::bad_input,
          fmt::format("--name is {} characters long; names have at most {}", length, kMaxNameQuery),
          "give a part of the name");
-  if (has_control_character(name))
+  if (cleaned.controls > 0 || has_control_character(name))
     fail(ErrorCode::bad_input, "--name holds a control character", "give printable text");
   return name;
 }

@@ -152,6 +152,32 @@ std::vector<std::pair<Key, const OutcomeCounts*>> top_entries(
   return sorted;
 }
 
+// Operations done with a token an administrator issued for the account (audit params
+// token_issued_by): what they did may be the administrator's, so the report shows them apart.
+Json admin_issued_section(store::Db& db, const ReportScope& scope) {
+  Json s = new_section(
+      "admin_issued_tokens", "Operations with a token issued by an administrator",
+      "Operations of accounts whose token another account (an administrator) issued and the owner "
+      "has not rotated since: the issuer knows that token.",
+      {{"actor", "User", "text"},
+       {"issued_by", "Token issued by", "text"},
+       {"operations", "Operations"}});
+  const std::string dept = dept_condition(scope, "dept");
+  auto q = db.prepare(
+      "SELECT actor, json_extract(params, '$.token_issued_by') AS issuer, count(*) FROM audit_log "
+      "WHERE COALESCE(ts_sim, ts_utc) >= :from AND COALESCE(ts_sim, ts_utc) < :until AND "
+      "json_valid(params) AND issuer IS NOT NULL" +
+      dept + " GROUP BY actor, issuer ORDER BY actor, issuer");
+  q.bind(q.parameter_index(":from"), scope.period.utc_from());
+  q.bind(q.parameter_index(":until"), scope.period.utc_until());
+  bind_dept(q, scope);
+  while (q.step())
+    s["rows"].push_back({{"actor", q.column_text(0)},
+                         {"issued_by", q.column_text(1)},
+                         {"operations", q.column_int64(2)}});
+  return s;
+}
+
 }  // namespace
 
 Json report_activity(ActionContext& ctx) {
@@ -237,6 +263,7 @@ Json report_activity(ActionContext& ctx) {
     refusals["rows"].push_back(std::move(row));
   }
   sections.push_back(std::move(refusals));
+  sections.push_back(admin_issued_section(ctx.db(), scope));
 
   const Buckets buckets = trend_buckets(scope.period);
   std::map<std::string, OutcomeCounts> per_bucket;

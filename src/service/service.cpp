@@ -99,7 +99,13 @@ int64_t Service::append_entry(const Principal& who, const std::string& action,
   entry.dept = who.dept;
   entry.action = action;
   entry.targets = Json(note.targets).dump(-1, ' ', false, Json::error_handler_t::replace);
-  entry.params = canonical_json(note.params);
+  if (who.token_issued_by.empty()) {
+    entry.params = canonical_json(note.params);
+  } else {  // marked in every entry until the owner rotates the token
+    Json params = note.params.is_object() ? note.params : Json::object();
+    params["token_issued_by"] = who.token_issued_by;
+    entry.params = canonical_json(params);
+  }
   entry.outcome = outcome;
   // Exports carry entries as JSON text, which must be valid UTF-8 (an error message may quote a
   // file name in another encoding).
@@ -147,10 +153,11 @@ Principal Service::authenticate(const Call& call) {
          "check that the token belongs to this store and was not rotated; an administrator can "
          "issue a new one with `credit user token NAME`");
   Principal who{stmt.column_int64(0), stmt.column_text(1), stmt.column_text(2),
-                stmt.column_text(3)};
+                stmt.column_text(3), ""};
   if (stmt.column_int64(5) != 0)
     throw Error(ErrorCode::unauthenticated, fmt::format("user '{}' is disabled", who.name),
                 "ask an administrator to re-enable the account (`credit user enable`)");
+  if (auto by = store_.setting(token_issuer_setting(who.id))) who.token_issued_by = *by;
   return who;
 }
 

@@ -67,6 +67,13 @@ add_user() {  # add_user STORE ADMIN_TOKEN_FILE NAME ROLE [DEPT]
   chmod 600 "$WORK/$name.token"
 }
 
+# The latest --until of a standing import authorisation: a year from the suite's clock (the
+# shipped profiles allow 366 days, national-2026/platform.authorization_max).
+authorize_until() {
+  local today=${CREDIT_NOW:-$(date +%F)}
+  date -d "${today:0:10} + 365 days" +%F
+}
+
 # A store s.db (CREDIT_STORE) with admin.token and a department's operator op, reviewer rev and
 # publisher pub, the reviewer granting a standing penalty import authorisation.
 department_store() {  # department_store DEPT
@@ -75,7 +82,7 @@ department_store() {  # department_store DEPT
   add_user s.db admin.token op operator "$1"
   add_user s.db admin.token rev reviewer "$1"
   add_user s.db admin.token pub publisher
-  credit import authorize --kind penalty --until 2099-12-31 --token-file rev.token -q
+  credit import authorize --kind penalty --until "$(authorize_until)" --token-file rev.token -q
 }
 
 finish() {

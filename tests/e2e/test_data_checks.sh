@@ -10,7 +10,7 @@ source "$(dirname "$0")/lib.sh"
 DEPT=11110000000013127H
 export CREDIT_NOW=2026-05-06T10:00:00+08:00
 department_store $DEPT
-credit import authorize --kind dishonest --until 2099-12-31 --token-file rev.token -q
+credit import authorize --kind dishonest --until "$(authorize_until)" --token-file rev.token -q
 export CREDIT_TOKEN_FILE=op.token
 q() { sqlite3 s.db "$1"; }
 

@@ -20,7 +20,7 @@ credit import warmup.csv --kind penalty -q
 credit import approve 1 --token-file rev.token -q
 took_ms=$((($(date +%s%N) - start) / 1000000))
 ((took_ms > 0)) && pass || fail "timing the warm-up"
-credit import authorize --kind penalty --until 2099-12-31 --token-file rev.token -q
+credit import authorize --kind penalty --until "$(authorize_until)" --token-file rev.token -q
 
 # Large batches drop the records' secondary indexes and build them again before committing
 # (service/deferred_indexes.hpp): a kill in between must leave every index in place.

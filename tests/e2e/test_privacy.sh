@@ -15,7 +15,7 @@ add_user s.db admin.token op operator $DEPT
 add_user s.db admin.token rev reviewer $DEPT
 add_user s.db admin.token viewer viewer $OTHER
 add_user s.db admin.token pub publisher
-credit import authorize --kind penalty --until 2099-12-31 --token-file rev.token -q
+credit import authorize --kind penalty --until "$(authorize_until)" --token-file rev.token -q
 q() { sqlite3 s.db "$1"; }
 
 FACTS='张三（身份证号110105195001010039，住北京市朝阳区幸福路8号3单元201室，电话13912345678，患有糖尿病，信仰伊斯兰教）于2025年9月在京朝市监罚〔2025〕77号决定书送达后继续无证经营，罚款人民币5000元。'

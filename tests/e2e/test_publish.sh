@@ -13,7 +13,7 @@ add_user s.db admin.token op operator $DEPT
 add_user s.db admin.token rev reviewer $DEPT
 add_user s.db admin.token pub publisher
 add_user s.db admin.token aud auditor
-credit import authorize --kind penalty --until 2099-12-31 --token-file rev.token -q
+credit import authorize --kind penalty --until "$(authorize_until)" --token-file rev.token -q
 export CREDIT_TOKEN_FILE=pub.token
 q() { sqlite3 s.db "$1"; }
 rid() { q "select id from records where document_number = '$1'"; }
@@ -265,7 +265,7 @@ new_store list.db ladmin.token
 add_user list.db ladmin.token lop operator $DEPT
 add_user list.db ladmin.token lrev reviewer $DEPT
 add_user list.db ladmin.token lpub publisher
-credit import authorize --kind dishonest --until 2099-12-31 --token-file lrev.token -q
+credit import authorize --kind dishonest --until "$(authorize_until)" --token-file lrev.token -q
 credit generate sample --kind dishonest --rows 12 --seed 5 --dept $DEPT --decided-from 2025-03-01 \
   --decided-to 2025-10-31 >list.csv
 credit import list.csv --kind dishonest --token-file lop.token -q

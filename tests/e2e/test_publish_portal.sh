@@ -15,7 +15,7 @@ export CREDIT_STORE=s.db
 add_user s.db admin.token op operator $DEPT
 add_user s.db admin.token rev reviewer $DEPT
 add_user s.db admin.token pub publisher
-credit import authorize --kind penalty --until 2099-12-31 --token-file rev.token -q
+credit import authorize --kind penalty --until "$(authorize_until)" --token-file rev.token -q
 export CREDIT_TOKEN_FILE=pub.token
 q() { sqlite3 s.db "$1"; }
 published() { q "select count(*) from records where status = 'published'"; }

@@ -20,7 +20,7 @@ add_user s.db admin.token revx reviewer $OTHER
 add_user s.db admin.token pub publisher
 add_user s.db admin.token aud auditor
 add_user s.db admin.token view viewer
-credit import authorize --kind penalty --until 2099-12-31 --token-file rev.token -q
+credit import authorize --kind penalty --until "$(authorize_until)" --token-file rev.token -q
 q() { sqlite3 s.db "$1"; }
 rid() { q "select id from records where document_number = '京市监罚〔2025〕$1号'"; }
 # The line of a release file about a record: line_of FILE ID → its JSON.

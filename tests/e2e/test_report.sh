@@ -15,8 +15,8 @@ add_user s.db admin.token rev2 reviewer $OTHER
 add_user s.db admin.token aud auditor
 add_user s.db admin.token pub publisher
 q() { sqlite3 s.db "$1"; }
-credit import authorize --kind penalty --kind license --until 2099-12-31 --token-file rev.token -q
-credit import authorize --kind penalty --until 2099-12-31 --token-file rev2.token -q
+credit import authorize --kind penalty --kind license --until "$(authorize_until)" --token-file rev.token -q
+credit import authorize --kind penalty --until "$(authorize_until)" --token-file rev2.token -q
 credit generate sample --kind penalty --rows 120 --seed 3 --invalid 4 --dept $DEPT \
   --decided-from 2026-03-01 --decided-to 2026-05-05 >p1.csv
 credit generate sample --kind license --rows 40 --seed 4 --dept $DEPT \

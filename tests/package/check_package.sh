@@ -32,7 +32,7 @@ for f in /usr/bin/credit /usr/lib/credit/credit-net.so /usr/share/credit/policy/
   /usr/share/bash-completion/completions/credit /usr/share/zsh/vendor-completions/_credit \
   /usr/share/fish/vendor_completions.d/credit.fish /lib/systemd/system/credit-serve.service \
   /lib/systemd/system/credit-publish.timer /lib/systemd/system/credit-purge-expired.timer \
-  /usr/lib/sysusers.d/credit.conf /usr/lib/tmpfiles.d/credit.conf /etc/credit/credit.toml \
+  /lib/systemd/system/credit-audit-checkpoint.timer /usr/lib/sysusers.d/credit.conf /usr/lib/tmpfiles.d/credit.conf /etc/credit/credit.toml \
   /usr/share/doc/credit/copyright /usr/share/doc/credit/changelog.gz; do
   [[ -e $f ]] || fail "installed: $f"
 done
@@ -71,7 +71,8 @@ echo "== systemd-analyze verify"
 # The units name token and key files the administrator creates later; verify checks the units.
 (cd /lib/systemd/system &&
   systemd-analyze verify credit-serve.service credit-publish.service credit-publish.timer \
-    credit-purge-expired.service credit-purge-expired.timer) || fail "systemd-analyze verify"
+    credit-purge-expired.service credit-purge-expired.timer credit-audit-checkpoint.service \
+    credit-audit-checkpoint.timer) || fail "systemd-analyze verify"
 
 echo "== lintian"
 lintian --fail-on error "$DEB" ||

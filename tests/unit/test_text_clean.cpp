@@ -143,3 +143,35 @@ TEST_CASE("clean_value: robustness on random bytes") {
     (void)display_width(s);
   }
 }
+
+TEST_CASE("clean_value: control and bidi characters are removed and reported") {
+  using namespace std::string_literals;
+  auto r = clean_value("北京\0某某有限公司"s, false);
+  CHECK(r.value == "北京某某有限公司");
+  CHECK(r.controls == 1);
+  CHECK(r.control_at == 3);  // characters counted in the raw value
+  CHECK(r.describe() == "1 control character removed (first U+0000 at character 3)");
+  r = clean_value("abc\u202Etxt.exe\u2066x\u2069", false);
+  CHECK(r.value == "abctxt.exex");
+  CHECK(r.controls == 3);
+  CHECK(clean_value("a\x1b[31mb", false).value == "a[31mb");
+  CHECK(clean_value("a\u0085b", false).value == "ab");  // C1 NEL
+  // Text fields keep line breaks and tabs inside; codes lose them.
+  CHECK(clean_value("line 1\nline\t2", false).value == "line 1\nline\t2");
+  CHECK_FALSE(clean_value("line 1\nline\t2", false).changed());
+  CHECK(clean_value("9111\n0000", true).value == "91110000");
+  CHECK_FALSE(is_clean_value("a\x7f", false));
+  CHECK_FALSE(is_clean_value("a\u200Eb", false));
+}
+
+TEST_CASE("escape_controls spells out what a terminal or log would act on") {
+  using namespace std::string_literals;
+  CHECK(escape_controls("plain 北京") == "plain 北京");
+  CHECK(escape_controls("a\nb") == "a\\x0Ab");
+  CHECK(escape_controls("a\nb\tc", true) == "a\nb\tc");
+  CHECK(escape_controls("\x1b[2J"s) == "\\x1B[2J");
+  CHECK(escape_controls("x\0y"s) == "x\\x00y");
+  CHECK(escape_controls("\u202Eabc") == "\\u202Eabc");
+  CHECK(escape_controls("\xd5\xfe.csv") == "\\xD5\\xFE.csv");  // GBK bytes of a file name
+  CHECK(escape_controls("a\u0085") == "a\\x85");
+}

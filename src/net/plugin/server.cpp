@@ -14,6 +14,7 @@
 #include <cstring>
 #include <thread>
 
+#include "domain/text_clean.hpp"
 #include "net/plugin/protocol.hpp"
 #include "net/plugin/row_spool.hpp"
 #include "net/plugin/upload_pipe.hpp"
@@ -324,9 +325,12 @@ void refuse_unknown(const Request& req, Response& res, const ContentReader&) {
 void AccessLog::write(const std::string& peer, const std::string& what, int status,
                       std::string_view outcome, double milliseconds) {
   if (out_ == nullptr) return;
+  // The path comes from the client, decoded: a %0A in it must not start a forged line, an ESC
+  // must not reach the terminal the log is watched on.
   std::string line =
-      fmt::format("{} {} {} {} {} {}\n", format_utc(Clock().real_now()), peer, what, status,
-                  outcome, milliseconds < 0 ? "-" : fmt::format("{:.1f}ms", milliseconds));
+      fmt::format("{} {} {} {} {} {}\n", format_utc(Clock().real_now()),
+                  domain::escape_controls(peer), domain::escape_controls(what), status, outcome,
+                  milliseconds < 0 ? "-" : fmt::format("{:.1f}ms", milliseconds));
   std::lock_guard lock(mutex_);
   std::fwrite(line.data(), 1, line.size(), out_);
   std::fflush(out_);
