@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <set>
 
 #include "domain/roles.hpp"
@@ -89,6 +90,10 @@ Json sanitise_audit_params(const Json& params, const std::string& key) {
   return params;
 }
 
+namespace {
+constexpr std::chrono::milliseconds kSideLogWait{30000};
+}
+
 Service::Service(store::Store& store, Clock clock) : store_(store), clock_(std::move(clock)) {}
 Service::~Service() = default;
 
@@ -154,7 +159,9 @@ void Service::record_read(const Principal& who, const std::string& action, const
       fail(ErrorCode::store_unavailable, "the store has no identity", "run `credit migrate`");
     reads_ = store::ReadLog::open_or_create(store_.path(), *id);
   }
-  reads_->db().set_lock_wait_limit(db.lock_wait_limit());
+  // Other readers hold the side lock for milliseconds: waiting for them is not waiting for a
+  // writer, even under --wait 0.
+  reads_->db().set_lock_wait_limit(std::max(db.lock_wait_limit(), kSideLogWait));
   reads_->append(make_entry(who, action, note, outcome, reason), store::folded_read_point(db));
 }
 

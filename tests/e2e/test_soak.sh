@@ -39,15 +39,16 @@ for _ in $(seq 200); do
 done
 [[ -n $PORT ]] || { cat serve.log >&2; fail "credit serve did not start"; finish; }
 URL=https://127.0.0.1:$PORT
+mkdir rel
 
 # logged NAME COMMAND…: runs a command, appending "NAME RC MS" to rc.log.
 logged() {
-  local name=$1 start rc
+  local name=$1 start rc tag=$1.$BASHPID  # BASHPID of this shell, not of the command's
   shift
   start=$(date +%s%N)
-  "$@" >"out.$name.$BASHPID" 2>"err.$name.$BASHPID" && rc=0 || rc=$?
+  "$@" >"out.$tag" 2>"err.$tag" && rc=0 || rc=$?
   echo "$name $rc $((($(date +%s%N) - start) / 1000000))" >>rc.log
-  [[ $rc == 0 ]] || cp "err.$name.$BASHPID" "failed.$name.$BASHPID.$start"
+  [[ $rc == 0 ]] || cp "err.$tag" "failed.$tag.$start"
   return $rc
 }
 
@@ -102,7 +103,9 @@ IMPORTERS+=($!)
 wait "${IMPORTERS[@]}"
 touch importers.done
 wait "${VIEWERS[@]}"
-echo "soak: $(($(date +%s) - START)) s; $(cut -d' ' -f1 rc.log | sort | uniq -c | tr '\n' ' ')" >&2
+TOOK=$(($(date +%s) - START))
+TOTAL=$(cat inserted.* 2>/dev/null | awk '{s += $1} END {print s + 0}')
+echo "soak: $TOOK s, $TOTAL rows imported ($((TOTAL / (TOOK > 0 ? TOOK : 1))) rows/s over all departments); commands: $(cut -d' ' -f1 rc.log | sort | uniq -c | tr -s ' \n' ' ')" >&2
 
 # --- every command exited 0, or 8 for a writer that gave up waiting ---
 BAD=$(awk '$1 == "query" && $2 != 0 || $1 != "query" && $2 != 0 && $2 != 8' rc.log)
