@@ -26,12 +26,13 @@ dir=$OUT/read-during-import
 rm -rf "$dir" && mkdir -p "$dir"
 store=$dir/store.db
 "$CREDIT" --store "$store" init --format json 2>/dev/null | token_of >"$dir/admin.token"
+chmod 600 "$dir/admin.token"
 for u in "op operator $DEPT" "rev reviewer $DEPT" "viewer viewer"; do
   set -- $u
   "$CREDIT" --store "$store" user add "$1" --role "$2" ${3:+--dept $3} \
     --token-file "$dir/admin.token" --format json 2>/dev/null | token_of >"$dir/$1.token"
+  chmod 600 "$dir/$1.token"
 done
-chmod 600 "$dir"/*.token
 "$CREDIT" --store "$store" import authorize --kind penalty --until 2099-12-31 \
   --token-file "$dir/rev.token" -q
 "$CREDIT" --store "$store" import "$(csv_for 20000 7)" --kind penalty --token-file "$dir/op.token" -q
