@@ -157,6 +157,13 @@ void render_verify(Context& ctx, const Json& r) {
                                 : ""));
     else
       out.say(fmt::format("{}/{} entries valid in {} before the first break", good, total, what));
+    if (const Json& reads = r.value("reads", Json());
+        reads.is_object() && reads["folded"].get<int64_t>() + reads["unfolded"].get<int64_t>() > 0)
+      out.say(
+          fmt::format("{} reads recorded while the store was busy: {} folded into the log, {} "
+                      "in the side log of reads",
+                      reads["folded"].get<int64_t>() + reads["unfolded"].get<int64_t>(),
+                      reads["folded"].get<int64_t>(), reads["unfolded"].get<int64_t>()));
     if (r.contains("sha256") && !r["sha256"].is_null())
       out.say(fmt::format(
           "sha256 {}{}", r["sha256"].get<std::string>(),

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <set>
 
 #include "domain/roles.hpp"
@@ -13,6 +14,8 @@
 #include "service/tokens.hpp"
 #include "store/audit_chain.hpp"
 #include "store/lock_holder.hpp"
+#include "store/read_log.hpp"
+#include "store/savepoint.hpp"
 #include "store/store.hpp"
 #include "util/crypto.hpp"
 #include "util/error.hpp"
@@ -88,9 +91,16 @@ Json sanitise_audit_params(const Json& params, const std::string& key) {
   return params;
 }
 
-int64_t Service::append_entry(const Principal& who, const std::string& action,
-                              const AuditNote& note, const std::string& outcome,
-                              const std::string& reason) {
+namespace {
+constexpr std::chrono::milliseconds kSideLogWait{30000};
+}
+
+Service::Service(store::Store& store, Clock clock) : store_(store), clock_(std::move(clock)) {}
+Service::~Service() = default;
+
+store::AuditEntry Service::make_entry(const Principal& who, const std::string& action,
+                                      const AuditNote& note, const std::string& outcome,
+                                      const std::string& reason) const {
   store::AuditEntry entry;
   entry.ts_utc = format_utc(clock_.real_now());
   if (clock_.simulated()) entry.ts_sim = format_utc(clock_.now());
@@ -110,15 +120,65 @@ int64_t Service::append_entry(const Principal& who, const std::string& action,
   // Exports carry entries as JSON text, which must be valid UTF-8 (an error message may quote a
   // file name in another encoding).
   entry.reason = valid_utf8(reason);
-  return store::append_audit_entry(store_.db(), std::move(entry)).seq;
+  return entry;
+}
+
+int64_t Service::append_entry(const Principal& who, const std::string& action,
+                              const AuditNote& note, const std::string& outcome,
+                              const std::string& reason) {
+  return store::append_audit_entry(store_.db(), make_entry(who, action, note, outcome, reason)).seq;
+}
+
+int64_t Service::fold_reads() {
+  if (!reads_) reads_ = store::ReadLog::open_existing(store_.path());
+  if (!reads_) return 0;
+  // A side file that cannot be folded must not stop the write: its entries stay where they are
+  // and `audit verify` reports what is wrong with them.
+  try {
+    store::Savepoint fold(store_.db(), "fold_reads");
+    int64_t through = store::fold_read_log(store_.db(), *reads_, format_utc(clock_.real_now()));
+    fold.release();
+    return through;
+  } catch (const Error&) {
+    return 0;
+  }
+}
+
+void Service::forget_folded(int64_t through) {
+  if (reads_) reads_->forget_through(through);
+}
+
+void Service::record_read(const Principal& who, const std::string& action, const AuditNote& note,
+                          const std::string& outcome, const std::string& reason) {
+  auto& db = store_.db();
+  if (auto tx = store::Transaction::try_immediate(db)) {
+    int64_t folded = fold_reads();
+    append_entry(who, action, note, outcome, reason);
+    tx->commit();
+    forget_folded(folded);
+    return;
+  }
+  // A writer holds the store (an import may hold it for minutes): the side log, whose lock only
+  // readers take, for a few milliseconds each.
+  if (!reads_) {
+    auto id = store_.setting("store.id");
+    if (!id)
+      fail(ErrorCode::store_unavailable, "the store has no identity", "run `credit migrate`");
+    reads_ = store::ReadLog::open_or_create(store_.path(), *id);
+  }
+  // Other readers hold the side lock for milliseconds: waiting for them is not waiting for a
+  // writer, even under --wait 0.
+  reads_->db().set_lock_wait_limit(std::max(db.lock_wait_limit(), kSideLogWait));
+  reads_->append(make_entry(who, action, note, outcome, reason), store::folded_read_point(db));
 }
 
 void Service::record_refusal(const Principal& who, const Call& call, const AuditNote& note,
-                             const std::string& outcome, const std::string& reason) {
+                             const std::string& outcome, const std::string& reason, bool read) {
   // Best effort in its own transaction: the refusal itself is what the caller gets either way.
   try {
     AuditNote copy = note;
     if (copy.params.empty()) copy.params = sanitise_audit_params(call.params, hmac_key(store_));
+    if (read) return record_read(who, call.action, copy, outcome, reason);
     // A call that gave up waiting for the store does not wait a second time to say so.
     auto& db = store_.db();
     const auto wait = db.lock_wait_limit();
@@ -169,10 +229,12 @@ Json Service::run_action(const ActionDef& def, ActionContext& ctx, const Princip
       Transaction tx(db, Transaction::Kind::immediate);
       store::HeldLock held(store_.holder_file(), holder(who, def, clock_.real_now()));
       ctx.held = &held;
+      int64_t folded = fold_reads();
       Json result = def.run(ctx);
       append_entry(who, def.name, ctx.audit, "ok", ctx.audit.reason);
       ctx.held = nullptr;
       tx.commit();
+      forget_folded(folded);
       return result;  // `held` is released after the commit and its checkpoint
     }
     case Access::read: {
@@ -182,19 +244,20 @@ Json Service::run_action(const ActionDef& def, ActionContext& ctx, const Princip
         result = def.run(ctx);
         snapshot.commit();
       }
-      // Fail closed: nothing is released unless the read was recorded.
-      Transaction tx(db, Transaction::Kind::immediate);
-      append_entry(who, def.name, ctx.audit, "ok", ctx.audit.reason);
-      tx.commit();
+      // Fail closed: nothing is released unless the read was recorded (main or side log).
+      record_read(who, def.name, ctx.audit, "ok", ctx.audit.reason);
       return result;
     }
     case Access::audit_first: {
       if (def.prepare) def.prepare(ctx);
-      {
+      int64_t folded = 0;
+      {  // exports take the main lock: the side log's reads are folded in first
         Transaction tx(db, Transaction::Kind::immediate);
+        folded = fold_reads();
         ctx.entry_seq = append_entry(who, def.name, ctx.audit, "ok", ctx.audit.reason);
         tx.commit();
       }
+      forget_folded(folded);
       Transaction snapshot(db, Transaction::Kind::deferred);
       Json result = def.run(ctx);
       snapshot.commit();
@@ -210,29 +273,30 @@ Json Service::call(const Call& call) {
     fail(ErrorCode::usage, fmt::format("unknown action '{}'", call.action),
          "the client and the store's server may be different versions");
 
+  const bool read = def->access == Access::read;
   Principal who;
   try {
     who = authenticate(call);
   } catch (const Error& e) {
-    record_refusal(Principal{}, call, AuditNote{}, "unauthenticated", e.what());
+    record_refusal(Principal{}, call, AuditNote{}, "unauthenticated", e.what(), read);
     throw;
   }
   ActionContext ctx(store_, who, call, clock_);
   ctx.audit.params = sanitise_audit_params(call.params, hmac_key(store_));
   if (!def->right.empty() && !domain::role_has_right(who.role, def->right)) {
     Error denied = permission_error(who, *def);
-    record_refusal(who, call, ctx.audit, "denied", denied.what());
+    record_refusal(who, call, ctx.audit, "denied", denied.what(), read);
     throw denied;
   }
   try {
     return run_action(*def, ctx, who);
   } catch (const Error& e) {
     bool denied = e.code() == ErrorCode::permission_denied;
-    record_refusal(who, call, ctx.audit, denied ? "denied" : "failed", e.what());
+    record_refusal(who, call, ctx.audit, denied ? "denied" : "failed", e.what(), read);
     throw;
   } catch (const std::exception& e) {
     std::string message = fmt::format("internal error in {}: {}", call.action, e.what());
-    record_refusal(who, call, ctx.audit, "failed", message);
+    record_refusal(who, call, ctx.audit, "failed", message, read);
     throw Error(ErrorCode::internal, message, "this is a bug; please report it with the command");
   }
 }

@@ -33,11 +33,13 @@ void put_optional(std::string& out, const std::optional<std::string>& value) {
 }
 
 constexpr const char* kHeadKey = "audit.head";
-constexpr const char* kColumns =
-    "seq, ts_utc, ts_sim, actor, role, dept, action, targets, params, outcome, reason, prev_hash, "
-    "hash";
-
+constexpr const char* kColumns = kAuditColumns;
 AuditEntry read_entry(const Stmt& s) {
+  return audit_entry_from_row(s);
+}
+}  // namespace
+
+AuditEntry audit_entry_from_row(const Stmt& s) {
   AuditEntry e;
   e.seq = s.column_int64(0);
   e.ts_utc = s.column_text(1);
@@ -54,7 +56,25 @@ AuditEntry read_entry(const Stmt& s) {
   e.hash = s.column_text(12);
   return e;
 }
-}  // namespace
+
+void insert_audit_row(Db& db, std::string_view table, const AuditEntry& entry) {
+  auto insert = db.prepare(fmt::format(
+      "INSERT INTO {} ({}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", table, kColumns));
+  insert.bind(1, entry.seq)
+      .bind(2, entry.ts_utc)
+      .bind(3, entry.ts_sim)
+      .bind(4, entry.actor)
+      .bind(5, entry.role)
+      .bind(6, entry.dept)
+      .bind(7, entry.action)
+      .bind(8, entry.targets)
+      .bind(9, entry.params)
+      .bind(10, entry.outcome)
+      .bind(11, entry.reason)
+      .bind(12, entry.prev_hash)
+      .bind(13, entry.hash)
+      .run();
+}
 
 std::string canonical_serialisation(const AuditEntry& e) {
   std::string out = "credit-audit-v1";
@@ -107,22 +127,7 @@ AuditEntry append_audit_entry(Db& db, AuditEntry entry) {
     entry.prev_hash = head->second;
   }
   entry.hash = compute_entry_hash(entry);
-  auto insert = db.prepare(fmt::format(
-      "INSERT INTO audit_log ({}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", kColumns));
-  insert.bind(1, entry.seq)
-      .bind(2, entry.ts_utc)
-      .bind(3, entry.ts_sim)
-      .bind(4, entry.actor)
-      .bind(5, entry.role)
-      .bind(6, entry.dept)
-      .bind(7, entry.action)
-      .bind(8, entry.targets)
-      .bind(9, entry.params)
-      .bind(10, entry.outcome)
-      .bind(11, entry.reason)
-      .bind(12, entry.prev_hash)
-      .bind(13, entry.hash)
-      .run();
+  insert_audit_row(db, "audit_log", entry);
   auto head = db.prepare(
       "INSERT INTO settings (key, value) VALUES (?, ?) "
       "ON CONFLICT (key) DO UPDATE SET value = excluded.value");

@@ -7,12 +7,14 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 namespace credit::store {
 
 class Db;
+class Stmt;
 
 struct AuditEntry {
   int64_t seq = 0;
@@ -31,6 +33,14 @@ struct AuditEntry {
 };
 
 inline const std::string kGenesisHash(64, '0');
+
+// The audit_log columns in order, and one entry as a row of a table with these columns (audit_log,
+// and the side log's read_log).
+inline constexpr const char* kAuditColumns =
+    "seq, ts_utc, ts_sim, actor, role, dept, action, targets, params, outcome, reason, prev_hash, "
+    "hash";
+AuditEntry audit_entry_from_row(const Stmt& row);
+void insert_audit_row(Db& db, std::string_view table, const AuditEntry& entry);
 
 // "credit-audit-v1" then each field as a length-prefixed string (s<len>:<bytes>) or n for null:
 // no value can be mistaken for a field boundary.

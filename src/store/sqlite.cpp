@@ -168,6 +168,16 @@ void Db::exec(std::string_view sql) {
   }
 }
 
+bool Db::try_exec(std::string_view sql) {
+  std::string text(sql);
+  waiter_->never = true;
+  int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, nullptr);
+  waiter_->never = false;
+  if ((rc & 0xff) == SQLITE_BUSY) return false;
+  if (rc != SQLITE_OK) raise(rc, "starting a transaction");
+  return true;
+}
+
 void Db::set_lock_wait(LockWait wait) {
   waiter_->wait = std::move(wait);
 }
@@ -289,6 +299,11 @@ std::string Stmt::column_name(int col) const {
 
 Transaction::Transaction(Db& db, Kind kind) : db_(db) {
   db_.exec(kind == Kind::immediate ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED");
+}
+
+std::unique_ptr<Transaction> Transaction::try_immediate(Db& db) {
+  if (!db.try_exec("BEGIN IMMEDIATE")) return nullptr;
+  return std::unique_ptr<Transaction>(new Transaction(db, Begun{}));
 }
 
 Transaction::~Transaction() {

@@ -85,6 +85,8 @@ class Db {
   Db& operator=(const Db&) = delete;
 
   void exec(std::string_view sql);  // one or more statements, no results
+  // exec() that does not wait for another connection's lock: false when it is taken.
+  bool try_exec(std::string_view sql);
   Stmt prepare(std::string_view sql) { return Stmt(*this, sql); }
   int64_t last_insert_rowid() const;
   int changes() const;
@@ -117,6 +119,8 @@ class Transaction {
  public:
   enum class Kind { deferred, immediate };
   Transaction(Db& db, Kind kind);
+  // BEGIN IMMEDIATE only if no other connection holds the write lock now: nullptr when one does.
+  static std::unique_ptr<Transaction> try_immediate(Db& db);
   ~Transaction();
   Transaction(const Transaction&) = delete;
   Transaction& operator=(const Transaction&) = delete;
@@ -124,6 +128,8 @@ class Transaction {
   void rollback();
 
  private:
+  struct Begun {};
+  Transaction(Db& db, Begun) : db_(db) {}
   Db& db_;
   bool open_ = true;
 };

@@ -52,6 +52,14 @@ print(v if not isinstance(v, (dict, list, bool)) and v is not None else json.dum
 ' "$1"
 }
 
+# audit_calls STORE: how many calls the store's audit holds: the main log's entries (a folded read
+# is one) and the reads still in the side log STORE-reads (recorded while a writer held the store).
+audit_calls() {
+  local side=0
+  [[ -e $1-reads ]] && side=$(sqlite3 "$1-reads" "select count(*) from read_log")
+  echo $(($(sqlite3 "$1" "select count(*) from audit_log") + side))
+}
+
 # Creates a store at $1 and writes the admin token to $2 (mode 600).
 new_store() {
   local store=$1 tokfile=$2

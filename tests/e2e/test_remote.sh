@@ -140,7 +140,7 @@ grep -qE ' user.list 403 permission_denied ' serve.log && pass || fail "access l
 grep -q 'credit_2_' serve.log && fail "a token in the access log" || pass
 
 # --- concurrent clients: all served, all audited, the chain intact ---
-BEFORE=$(sqlite3 served.db "select count(*) from audit_log")
+BEFORE=$(audit_calls served.db)
 CLIENTS=()
 for i in 1 2 3 4 5 6; do
   (
@@ -154,7 +154,7 @@ done
 wait "${CLIENTS[@]}"
 FAILED_CLIENTS=$(cat client*.out)
 expect_eq "$FAILED_CLIENTS" "" "concurrent clients all succeed"
-expect_eq "$(sqlite3 served.db "select count(*) from audit_log") " "$((BEFORE + 48)) " "every concurrent call audited"
+expect_eq "$(audit_calls served.db) " "$((BEFORE + 48)) " "every concurrent call audited"
 run credit --store "$URL" --cacert ca.pem audit verify --token-file aud1.token --format json
 expect_eq "$(json_get .valid <<<"$OUT")" "true" "the chain is intact after concurrent writes"
 
