@@ -11,6 +11,7 @@
 #include "domain/text_clean.hpp"
 #include "io/kind_files.hpp"
 #include "service/import_support.hpp"
+#include "service/loading_batch.hpp"
 #include "service/modules.hpp"
 #include "service/record_writer.hpp"
 #include "service/reference.hpp"
@@ -39,7 +40,8 @@ struct StoredRecord {
 StoredRecord load_record(store::Db& db, int64_t id) {
   auto s = db.prepare(
       "SELECT records.*, derivations.content AS derivation FROM records "
-      "JOIN derivations ON derivations.id = records.derivation_id WHERE records.id = ?");
+      "JOIN derivations ON derivations.id = records.derivation_id WHERE records.id = ? AND " +
+      visible_record("records.id"));
   s.bind(1, id);
   if (!s.step())
     fail(ErrorCode::not_found, fmt::format("no record {}", id),
