@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <utility>
 
 #include "store/sqlite.hpp"
 #include "util/error.hpp"
@@ -20,6 +21,7 @@ namespace {
 // The batch this process is loading, if any: a mark naming this process is stale otherwise (a
 // server whose load failed and could not clean up after itself).
 int64_t g_loading_here = 0;
+bool g_abandoned = false;
 
 // Field 22 of /proc/PID/stat, the process's start in clock ticks since boot: with the pid it
 // names one process (pids are reused). Empty where there is no /proc.
@@ -135,6 +137,11 @@ void note_dropped_indexes(store::Db& db, const std::vector<std::string>& create_
 
 void abandon_loading() {
   g_loading_here = 0;
+  g_abandoned = true;
+}
+
+bool take_abandoned_load() {
+  return std::exchange(g_abandoned, false);
 }
 
 void refuse_while_loading(store::Db& db) {

@@ -62,6 +62,8 @@ void note_dropped_indexes(store::Db& db, const std::vector<std::string>& create_
 // After an error in a loading batch: this process gives it up, so that the next write (in any
 // process) removes it like a batch whose process is gone.
 void abandon_loading();
+// Whether this process gave up a load since the last call (and forgets it).
+bool take_abandoned_load();
 
 // An import or approval refuses to run beside a batch that another process is loading: its
 // records would fall among the hidden ones (Error store_unavailable, exit 8).

@@ -132,6 +132,7 @@ void Service::record_refusal(const Principal& who, const Call& call, const Audit
 void Service::forget_failed_load() {
   // A large batch that failed after committing chunks: its records are removed now rather than
   // by the next write (best effort; the next write tries again).
+  if (!take_abandoned_load()) return;
   try {
     recover_interrupted_load(store_.db());
   } catch (const std::exception&) {
