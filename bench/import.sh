@@ -61,12 +61,29 @@ credit_store() {  # a fresh store with an operator under a standing authorisatio
   echo "$dir"
 }
 
-credit_run() {  # credit_run ROWS → "seconds peak_kib"
-  local csv dir
+# wal_sampler STORE TMPDIR OUTFILE: the largest size of STORE's WAL plus SQLite's temporary files
+# in TMPDIR (the index sorts) seen every 0.2 s, written to OUTFILE when killed.
+wal_sampler() {
+  local peak=0 size
+  trap 'echo "$peak" >"$3"; exit 0' TERM
+  while :; do
+    size=$(($(stat -c %s "$1-wal" 2>/dev/null || echo 0) + $(du -sb "$2" 2>/dev/null | cut -f1)))
+    ((size > peak)) && peak=$size
+    sleep 0.2
+  done
+}
+
+credit_run() {  # credit_run ROWS → "seconds peak_kib"; peak WAL bytes in $OUT/credit-ORDER-ROWS.wal
+  local csv dir sampler
   csv=$(csv_for "$1")
   dir=$(credit_store "$1")
-  CREDIT_STORE=$dir/store.db measure "credit-$ORDER-$1" "$CREDIT" import "$csv" --kind penalty \
-    --token-file "$dir/op.token" --quiet
+  mkdir -p "$dir/tmp"
+  wal_sampler "$dir/store.db" "$dir/tmp" "$OUT/credit-$ORDER-$1.wal" &
+  sampler=$!
+  TMPDIR=$dir/tmp CREDIT_STORE=$dir/store.db measure "credit-$ORDER-$1" "$CREDIT" import "$csv" \
+    --kind penalty --token-file "$dir/op.token" --quiet
+  kill -TERM $sampler
+  wait $sampler 2>/dev/null || true
 }
 
 sqlite_run() {  # sqlite_run ROWS → "seconds peak_kib"
@@ -111,4 +128,8 @@ for ORDER in $ORDERS; do
   [[ $n == "$ROWS" ]] || { echo "credit imported $n rows, expected $ROWS" >&2; exit 1; }
   mb=$(($(stat -L -c %s "$(csv_for "$ROWS")") / 1000000))
   report "$ORDER" "$ROWS" "$SMALL" "$mb" "$c_s" "$c_kib" "$q_s" "$q_kib" "$cs_s" "$cs_kib"
+  store_bytes=$(stat -c %s "$OUT/store-$ORDER-$ROWS/store.db")
+  wal_bytes=$(cat "$OUT/credit-$ORDER-$ROWS.wal")
+  echo "extra disk during the import (WAL + index sorts): $((wal_bytes / 1048576)) MiB at peak," \
+    "$((100 * wal_bytes / store_bytes)) % of the store ($((store_bytes / 1048576)) MiB; target: at most 25 %)"
 done

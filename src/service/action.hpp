@@ -63,6 +63,9 @@ class ActionContext {
   // default the action's name). Access::write only.
   void holding_for(const std::string& what);
   store::HeldLock* held = nullptr;
+  // Access::write only: commits the call's transaction so far and begins the next one (a large
+  // batch in bounded transactions, loading_batch.hpp). The audit entry goes into the last.
+  std::function<void()> commit_chunk;
   // Access::audit_first: the sequence number of the call's own audit entry, committed already.
   int64_t entry_seq = 0;
 };

@@ -168,7 +168,7 @@ bool BatchApplier::apply(std::span<const std::string_view> raw, const RowOrigin&
     report(origin, privacy);
     return false;
   }
-  ApplyResult result = mode_ == RunMode::commit ? writer_.commit(row_, origin.line)
+  ApplyResult result = mode_ == RunMode::commit ? writer_.commit(row_, origin.line, origin.file)
                                                 : writer_.stage(row_, origin.file, origin.line);
   if (result.outcome == Outcome::rejected) {
     report(origin, {{spec_.field(domain::Role::document_number),
@@ -177,6 +177,7 @@ bool BatchApplier::apply(std::span<const std::string_view> raw, const RowOrigin&
   }
   warn(origin, row_.warnings);
   warn(origin, privacy);
+  if (result.outcome == Outcome::deferred) return true;  // counted when applied (absorb)
   ++counts_.accepted;
   switch (result.outcome) {
     case Outcome::inserted:
@@ -190,9 +191,21 @@ bool BatchApplier::apply(std::span<const std::string_view> raw, const RowOrigin&
       ++counts_.unchanged;
       break;
     case Outcome::rejected:
+    case Outcome::deferred:
       break;
   }
   return true;
+}
+
+void BatchApplier::absorb(const BatchApplier& later) {
+  const BatchCounts& c = later.counts_;
+  counts_.accepted += c.accepted;
+  counts_.rejected += c.rejected;
+  counts_.inserted += c.inserted;
+  counts_.updated += c.updated;
+  counts_.unchanged += c.unchanged;
+  for (const auto& r : later.kept_)
+    if (kept_.size() < kStoredRejects) kept_.push_back(r);
 }
 
 void BatchApplier::save_rejects(int64_t batch_id, int64_t first_seq) {

@@ -56,6 +56,11 @@ class BatchApplier {
   BatchCounts& counts() { return counts_; }
   RecordWriter& writer() { return writer_; }
   const domain::KindSpec& spec() const { return spec_; }
+  // Adds the outcomes of a later pass over some of the batch's rows (its deferred updates,
+  // applied in the final transaction): counts other than rows and warnings, and kept rejects.
+  void absorb(const BatchApplier& later);
+  // A later pass over rows already read: their warnings were reported the first time.
+  void quiet_warnings() { counts_.warnings = kEmittedWarnings; }
   // Writes the kept rejects to import_rejects, numbering from `first_seq`.
   void save_rejects(int64_t batch_id, int64_t first_seq = 0);
   // Called before each reject is reported (an import announces the file's columns once).

@@ -1,4 +1,5 @@
 #include "service/batches.hpp"
+#include "service/loading_batch.hpp"
 
 #include <fmt/format.h>
 
@@ -41,7 +42,9 @@ Json Batch::to_json() const {
 }
 
 Batch load_batch(store::Db& db, int64_t id) {
-  auto s = db.prepare(fmt::format("SELECT {} FROM import_batches WHERE id = ?", kBatchColumns));
+  // A batch still loading is not there yet (loading_batch.hpp).
+  auto s = db.prepare(fmt::format("SELECT {} FROM import_batches WHERE id = ? AND {}",
+                                  kBatchColumns, visible_batch("id")));
   s.bind(1, id);
   if (!s.step())
     fail(ErrorCode::not_found, fmt::format("no import batch {}", id),

@@ -47,6 +47,8 @@ class DeferredRecordIndexes {
   // Builds the dropped indexes again; call before the batch's transaction is released.
   void rebuild();
   bool deferred() const { return !dropped_.empty(); }
+  // The CREATE INDEX statements of the dropped indexes.
+  const std::vector<std::string>& dropped() const { return dropped_; }
 
  private:
   void drop();

@@ -166,6 +166,7 @@ Json FileImport::read(const InputFile& input, const ReadOptions& options) {
       applier_.reject_row(origin, row.problem);
     else
       applier_.apply(raw, origin);
+    if (after_row) after_row();
     if (++rows % kProgressEvery == 0)
       report_row(ctx_, {{"type", "progress"},
                         {"rows", applier_.counts().rows},

@@ -2,6 +2,7 @@
 // Reads one input file of an import into the batch: encoding and format (detected or given), the
 // header mapped onto the kind's fields (a missing required column stops before any row), every row
 // through the BatchApplier, progress reported as result rows.
+#include <functional>
 #include <optional>
 
 #include "io/encoding.hpp"
@@ -29,6 +30,8 @@ class FileImport {
 
   // [{file, column}] of every column that is not a field of the kind (reported, not imported).
   const Json& unknown_columns() const { return unknown_; }
+  // Called after each row (a batch in bounded transactions commits there, chunked_load.hpp).
+  std::function<void()> after_row;
 
  private:
   ActionContext& ctx_;

@@ -3,15 +3,18 @@
 // import.authorize.revoke, import.authorizations.
 #include <fmt/format.h>
 
+#include <optional>
 #include <utility>
 
 #include "domain/identifiers.hpp"
 #include "domain/roles.hpp"
 #include "io/kind_files.hpp"
 #include "service/batches.hpp"
+#include "service/chunked_load.hpp"
 #include "service/deferred_indexes.hpp"
 #include "service/file_import.hpp"
 #include "service/import_support.hpp"
+#include "service/loading_batch.hpp"
 #include "service/modules.hpp"
 #include "service/name_index.hpp"
 #include "service/reference.hpp"
@@ -97,39 +100,64 @@ Json import_run(ActionContext& ctx) {
   if (options.header_row) b.options["header_row"] = *options.header_row;
   const RunMode mode = b.authorization_id ? RunMode::commit : RunMode::stage;
 
-  store::Savepoint whole(db, "import_batch");  // a dry run rolls everything back
+  refuse_while_loading(db);
+  // A dry run rolls everything back; a rejected batch keeps only its record. A batch in bounded
+  // transactions ends both savepoints at its first commit (chunked_load.hpp).
+  std::optional<store::Savepoint> whole(std::in_place, db, "import_batch");
   b.id = insert_batch(db, "import", kind, b.dept, ctx.user.name, now);
   ctx.holding_for(fmt::format("{}import batch {}", dry_run ? "dry run of " : "", b.id));
-  store::Savepoint rows(db, "import_rows");  // a rejected batch keeps only its record
+  std::optional<store::Savepoint> rows(std::in_place, db, "import_rows");
   NewRecordNames names(db);
   DeferredRecordIndexes indexes(db);
-  BatchApplier applier(
-      ctx, spec, policy->profile, mode,
-      {ctx.user.name, now, "import", ctx.optional_string("reason").value_or(""), b.id});
+  const ChangeInfo change{ctx.user.name, now, "import", ctx.optional_string("reason").value_or(""),
+                          b.id};
+  BatchApplier applier(ctx, spec, policy->profile, mode, change);
   if (mode == RunMode::commit && !dry_run) applier.deferred_indexes = &indexes;
   if (ctx.flag("strict_privacy")) {
     applier.strict_privacy = true;
     b.options["strict_privacy"] = true;
   }
   FileImport reader(ctx, applier);
+  std::optional<ChunkedLoad> load;
+  if (mode == RunMode::commit && !dry_run) {
+    load.emplace(ctx, applier, names, indexes, b.id);
+    load->before_first_commit = [&] {
+      rows->release();
+      rows.reset();
+      whole->release();
+      whole.reset();
+    };
+    reader.after_row = [&] { load->after_row(); };
+  }
   b.files = Json::array();
   for (const auto& input : ctx.call.inputs)
     b.files.push_back(reader.read(input, options));
   b.unknown_columns = reader.unknown_columns();
-  b.counts = applier.counts();
 
   names.finish();
+  const auto rejects = [&] {
+    const BatchCounts& c = applier.counts();
+    return c.rejected > 0 && (!skip_invalid || c.accepted == 0);
+  };
+  if (load && !rejects()) load->apply_deferred(policy->profile, change, skip_invalid);
+  b.counts = applier.counts();
   const BatchCounts& c = b.counts;
-  if (c.rejected > 0 && (!skip_invalid || c.accepted == 0)) {
+  if (rejects()) {
     b.status = "rejected";
-    rows.rollback();
+    if (rows) {
+      rows->rollback();
+    } else {
+      load->discard();
+      indexes.rebuild();
+    }
     b.counts.inserted = b.counts.updated = b.counts.unchanged = 0;  // nothing was written
   } else {
     b.status = mode == RunMode::stage && c.changes() > 0 ? "staged" : "committed";
     if (b.status == "committed") clear_staged_rows(db, b.id);
     indexes.rebuild();
-    rows.release();
+    if (rows) rows->release();
   }
+  if (load) load->finish();
   if (b.status != "staged") {
     b.decided_by = ctx.user.name;
     b.decided_at = now;
@@ -139,9 +167,9 @@ Json import_run(ActionContext& ctx) {
   finish_batch(db, b);
   applier.save_rejects(b.id);
   if (dry_run)
-    whole.rollback();
-  else
-    whole.release();
+    whole->rollback();
+  else if (whole)
+    whole->release();
 
   ctx.audit.targets.push_back(dry_run ? "batch:dry-run" : fmt::format("batch:{}", b.id));
   ctx.audit.params = {{"kind", b.kind},
@@ -160,19 +188,13 @@ Json import_run(ActionContext& ctx) {
 void approve_import(ActionContext& ctx, Batch& b, bool skip_invalid, const std::string& now) {
   const domain::KindSpec& spec = io::shipped_kind_spec(require_kind(b.kind));
   auto policy = active_policy(ctx.db());
+  refuse_while_loading(ctx.db());
   ImportConnection tuned(ctx.db());
   BatchApplier applier(ctx, spec, policy->profile, RunMode::commit,
                        {ctx.user.name, now, "import", "", b.id});
   applier.writer().keys_already_unique();
-  bool announced = false;  // rows that no longer validate go to the rejects file by field code
-  applier.before_reject = [&] {
-    if (std::exchange(announced, true)) return;
-    Json codes = Json::array();
-    for (const auto& f : spec.fields)
-      codes.push_back(f.code);
-    report_row(ctx,
-               {{"type", "columns"}, {"file", "batch"}, {"columns", codes}, {"encoding", "utf-8"}});
-  };
+  // Rows that no longer validate go to the rejects file by field code.
+  applier.before_reject = announce_codes_once(ctx, spec);
   NewRecordNames names(ctx.db());
   // The rows staged as new are (nearly all) the approval's inserts; the indexes, if deferred, go
   // before the staged rows are read (deferred_indexes.hpp).
@@ -249,7 +271,8 @@ Json import_reject(ActionContext& ctx) {
 Json import_list(ActionContext& ctx) {
   std::string sql =
       "SELECT id FROM import_batches WHERE (?1 = '*' OR dept = ?1) AND (?2 IS NULL OR status = "
-      "?2) AND (?3 IS NULL OR kind = ?3) ORDER BY id DESC LIMIT ?4";
+      "?2) AND (?3 IS NULL OR kind = ?3) AND " +
+      visible_batch("id") + " ORDER BY id DESC LIMIT ?4";
   auto s = ctx.db().prepare(sql);
   s.bind(1, ctx.user.dept)
       .bind(2, ctx.optional_string("status"))

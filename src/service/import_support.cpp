@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <utility>
+
 #include "store/sqlite.hpp"
 #include "util/error.hpp"
 
@@ -50,10 +52,22 @@ Batch load_batch_for_decision(ActionContext& ctx) {
   return b;
 }
 
+std::function<void()> announce_codes_once(ActionContext& ctx, const domain::KindSpec& spec) {
+  return [&ctx, &spec, announced = false]() mutable {
+    if (std::exchange(announced, true)) return;
+    Json codes = Json::array();
+    for (const auto& f : spec.fields)
+      codes.push_back(f.code);
+    report_row(ctx,
+               {{"type", "columns"}, {"file", "batch"}, {"columns", codes}, {"encoding", "utf-8"}});
+  };
+}
+
 void for_each_staged_row(store::Db& db, int64_t batch_id, const domain::KindSpec& spec,
-                         const std::function<void(const StagedRow&)>& visit) {
-  auto s = db.prepare(
-      "SELECT file, line, record_id, data FROM staged_rows WHERE batch_id = ? ORDER BY seq");
+                         const std::function<void(const StagedRow&)>& visit, StagedRows which) {
+  auto s = db.prepare(fmt::format(
+      "SELECT file, line, record_id, data FROM staged_rows WHERE batch_id = ? {} ORDER BY seq",
+      which == StagedRows::changes ? "AND data <> ''" : ""));
   s.bind(1, batch_id);
   RowOrigin origin;
   std::vector<std::string_view> raw;

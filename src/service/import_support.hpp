@@ -47,9 +47,17 @@ struct StagedRow {
   const RowOrigin& origin;
   std::optional<int64_t> record_id;
 };
+// Which staged rows: all, or only those that change a record (not the marks of rows found
+// unchanged, which a committing batch keeps to catch duplicates).
+enum class StagedRows { all, changes };
 // Visits a batch's staged rows in order.
 void for_each_staged_row(store::Db& db, int64_t batch_id, const domain::KindSpec& spec,
-                         const std::function<void(const StagedRow&)>& visit);
+                         const std::function<void(const StagedRow&)>& visit,
+                         StagedRows which = StagedRows::all);
+
+// For a BatchApplier over rows read back from the store: before the first reject, announces the
+// rejects file's columns as the kind's field codes.
+std::function<void()> announce_codes_once(ActionContext& ctx, const domain::KindSpec& spec);
 
 // Applies an approved amendment or revocation batch (record_ops.cpp).
 void apply_record_change(ActionContext& ctx, Batch& batch, const std::string& now);

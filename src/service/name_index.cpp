@@ -82,6 +82,9 @@ void NewRecordNames::finish() {
       "INSERT INTO record_names (rowid, name) SELECT id, subject_name || char(31, 31) FROM "
       "records WHERE id > ?");
   index.bind(1, last_id_).run();
+  auto last = db_.prepare("SELECT coalesce(max(id), 0) FROM records");
+  last.step();
+  last_id_ = last.column_int64(0);
 }
 
 }  // namespace credit::service

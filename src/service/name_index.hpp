@@ -24,9 +24,9 @@ std::string normalise_name_query(std::string_view text);
 // begins with them, read from the term list. nullopt: no record can match.
 std::optional<std::string> name_match_expression(store::Db& db, const std::string& name);
 
-// Indexes the names of the records inserted between construction and finish(), in one
-// statement (0005_query.sql says why this is not an insert trigger). Every writer that inserts
-// records holds one over its inserts, inside the same transaction.
+// Indexes the names of the records inserted between construction (or the last finish()) and
+// finish(), in one statement (0005_query.sql says why this is not an insert trigger). Every writer
+// that inserts records holds one over its inserts, inside the same transaction.
 class NewRecordNames {
  public:
   explicit NewRecordNames(store::Db& db);

@@ -13,6 +13,7 @@
 #include "domain/row_validation.hpp"
 #include "io/kind_files.hpp"
 #include "service/import_support.hpp"
+#include "service/loading_batch.hpp"
 #include "service/modules.hpp"
 #include "service/reference.hpp"
 #include "store/store.hpp"
@@ -86,7 +87,8 @@ Json privacy_scan(ActionContext& ctx) {
   // the caller acts for (the credit centre: all).
   auto s = ctx.db().prepare(
       "SELECT id, kind, source_dept_uscc, document_number, subject_type, data FROM records "
-      "WHERE disclosure IN ('public', 'shared') ORDER BY id");
+      "WHERE disclosure IN ('public', 'shared') AND " +
+      visible_record("id") + " ORDER BY id");
   Tally total;
   std::map<std::string, Tally> by_dept;
   Json listed = Json::array();

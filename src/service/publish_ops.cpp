@@ -11,6 +11,7 @@
 
 #include "service/calendar_data.hpp"
 #include "service/import_support.hpp"
+#include "service/loading_batch.hpp"
 #include "service/modules.hpp"
 #include "service/reference.hpp"
 #include "service/release_notices.hpp"
@@ -91,9 +92,10 @@ Watermarks stored_watermarks(store::Store& store) {
 }
 
 Watermarks current_watermarks(store::Db& db) {
-  auto s = db.prepare(
-      "SELECT (SELECT coalesce(max(id), 0) FROM records), "
-      "(SELECT coalesce(max(id), 0) FROM record_versions)");
+  auto s =
+      db.prepare("SELECT (SELECT coalesce(max(id), 0) FROM records WHERE " + visible_record("id") +
+                 "), "
+                 "(SELECT coalesce(max(id), 0) FROM record_versions)");
   s.step();
   return {s.column_int64(0), s.column_int64(1)};
 }
@@ -125,7 +127,8 @@ class DueFinder {
     Due due;
     due.upto = current_watermarks(db);
     if (full_) {
-      visit(db.prepare(fmt::format("SELECT {} FROM records", kCandidateColumns)));
+      visit(db.prepare(
+          fmt::format("SELECT {} FROM records WHERE {}", kCandidateColumns, visible_record("id"))));
     } else {
       const Watermarks from = stored_watermarks(ctx_.store);
       auto fresh = db.prepare(
@@ -140,8 +143,8 @@ class DueFinder {
       visit(std::move(changed));
       auto ended = db.prepare(
           fmt::format("SELECT {} FROM records WHERE status = 'published' AND publicity_until < ? "
-                      "AND portal_version IS NOT NULL",
-                      kCandidateColumns));
+                      "AND portal_version IS NOT NULL AND {}",
+                      kCandidateColumns, visible_record("id")));
       ended.bind(1, today_);
       visit(std::move(ended));
     }

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "service/import_support.hpp"
+#include "service/loading_batch.hpp"
 #include "service/modules.hpp"
 #include "service/record_writer.hpp"
 #include "service/repair_support.hpp"
@@ -39,8 +40,8 @@ std::string id_ranges(const std::vector<int64_t>& ids, size_t limit = 64 * 1024)
 }
 
 std::vector<int64_t> due_ids(store::Db& db, const std::string& on, bool listings) {
-  auto s = db.prepare(fmt::format("SELECT id FROM records WHERE {} ORDER BY id",
-                                  fmt::format(kDue, listings ? "=" : "<>")));
+  auto s = db.prepare(fmt::format("SELECT id FROM records WHERE {} AND {} ORDER BY id",
+                                  fmt::format(kDue, listings ? "=" : "<>"), visible_record("id")));
   s.bind(6, on);
   std::vector<int64_t> ids;
   while (s.step())

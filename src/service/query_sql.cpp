@@ -1,4 +1,5 @@
 #include "service/query_sql.hpp"
+#include "service/loading_batch.hpp"
 
 #include <fmt/format.h>
 
@@ -73,6 +74,7 @@ QuerySql::QuerySql(const QueryFilter& f, const domain::Audience& a,
                       "record_names.rowid = r.id)",
                       param(*match)));
   }
+  where(visible_record("r.id"));  // not the records of a batch still loading
   if (f.uscc) where("r.uscc = " + param(*f.uscc));
   if (f.id_number) where("r.id_number = " + param(*f.id_number));
   if (f.authority) {

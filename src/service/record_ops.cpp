@@ -12,6 +12,7 @@
 #include "io/kind_files.hpp"
 #include "service/consents.hpp"
 #include "service/import_support.hpp"
+#include "service/loading_batch.hpp"
 #include "service/modules.hpp"
 #include "service/record_writer.hpp"
 #include "service/reference.hpp"
@@ -40,7 +41,8 @@ struct StoredRecord {
 StoredRecord load_record(store::Db& db, int64_t id) {
   auto s = db.prepare(
       "SELECT records.*, derivations.content AS derivation FROM records "
-      "JOIN derivations ON derivations.id = records.derivation_id WHERE records.id = ?");
+      "JOIN derivations ON derivations.id = records.derivation_id WHERE records.id = ? AND " +
+      visible_record("records.id"));
   s.bind(1, id);
   if (!s.step())
     fail(ErrorCode::not_found, fmt::format("no record {}", id),

@@ -212,7 +212,15 @@ void RecordWriter::update(int64_t record_id, const domain::ValidatedRow& row,
   update_.bind(23, line).bind(25, record_id).run();
 }
 
-ApplyResult RecordWriter::commit(const domain::ValidatedRow& row, int64_t line) {
+void RecordWriter::keep_staged(const std::string& file, int64_t line, int64_t record_id,
+                               const std::string& data) {
+  stage_.reset();
+  stage_.bind(1, info_.batch_id).bind(2, ++staged_seq_).bind(3, file).bind(4, line);
+  stage_.bind(5, key_).bind(6, record_id).bind(7, data).run();
+}
+
+ApplyResult RecordWriter::commit(const domain::ValidatedRow& row, int64_t line,
+                                 const std::string& file) {
   prepare_data(row);
   if (int64_t id = insert(row, line)) return {Outcome::inserted, id, {}};
   auto existing = find(row.value(spec_, domain::Role::authority_uscc),
@@ -225,12 +233,12 @@ ApplyResult RecordWriter::commit(const domain::ValidatedRow& row, int64_t line) 
       return {Outcome::rejected, existing->id, duplicate_of(*first)};
   }
   if (existing->data == data_) {
-    if (track_unchanged_) {
-      stage_.reset();
-      stage_.bind(1, info_.batch_id).bind(2, ++staged_seq_).bind(3, "").bind(4, line);
-      stage_.bind(5, key_).bind(6, existing->id).bind(7, "").run();
-    }
+    if (track_unchanged_) keep_staged("", line, existing->id, "");
     return {Outcome::unchanged, existing->id, {}};
+  }
+  if (defer_updates_) {
+    keep_staged(file, line, existing->id, data_);
+    return {Outcome::deferred, existing->id, {}};
   }
   update(existing->id, row, line);
   return {Outcome::updated, existing->id, {}};

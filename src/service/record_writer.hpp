@@ -10,7 +10,9 @@
 
 namespace credit::service {
 
-enum class Outcome { inserted, updated, unchanged, rejected };
+// deferred: an update of an existing record kept in staged_rows for the batch's final transaction
+// (a batch in bounded transactions, loading_batch.hpp).
+enum class Outcome { inserted, updated, unchanged, rejected, deferred };
 
 struct ApplyResult {
   Outcome outcome = Outcome::rejected;
@@ -41,12 +43,16 @@ class RecordWriter {
   // Commits a row: inserts a new record, updates an existing one (keeping its previous version)
   // or finds it unchanged. Rejects a second row with the same key in the batch, a record owned by
   // another department, and records no longer open to change (expired, repaired, revoked).
-  ApplyResult commit(const domain::ValidatedRow& row, int64_t line);
+  ApplyResult commit(const domain::ValidatedRow& row, int64_t line, const std::string& file = {});
   // Stages a row in the batch; the outcome says what approval would do today.
   ApplyResult stage(const domain::ValidatedRow& row, const std::string& file, int64_t line);
   // The rows come from a staged batch, whose keys are unique already: no tracking of keys that
   // were found unchanged (commit() otherwise keeps them in staged_rows to catch duplicates).
   void keys_already_unique() { track_unchanged_ = false; }
+  // A batch that may commit in chunks: its new records stay hidden until its final commit, but an
+  // update would show at once, so commit() keeps updates in staged_rows (Outcome::deferred); the
+  // final transaction applies them.
+  void defer_updates() { defer_updates_ = true; }
 
   // Replaces a record's data from a validated row (amend) or marks it revoked, keeping the
   // previous version.
@@ -66,6 +72,8 @@ class RecordWriter {
   std::optional<int64_t> staged_line(const std::string& key);
   std::optional<std::string> refusal(const ExistingRecord& existing,
                                      const domain::ValidatedRow& row);
+  void keep_staged(const std::string& file, int64_t line, int64_t record_id,
+                   const std::string& data);
 
   store::Db& db_;
   const domain::KindSpec& spec_;
@@ -76,6 +84,7 @@ class RecordWriter {
   std::unordered_map<std::string, int64_t> derivation_ids_;  // a batch reuses a few hundred
   int64_t staged_seq_ = 0;
   bool track_unchanged_ = true;
+  bool defer_updates_ = false;
   store::Stmt insert_, find_, update_, version_, add_derivation_, find_derivation_, stage_,
       staged_line_, revoke_;
 };

@@ -1,4 +1,5 @@
 #include "service/repair_support.hpp"
+#include "service/loading_batch.hpp"
 
 #include <fmt/format.h>
 
@@ -191,8 +192,8 @@ RecordState load_record_state(ActionContext& ctx, int64_t record_id) {
   auto s = ctx.db().prepare(
       "SELECT kind, severity, status, authority_uscc, source_dept_uscc, decided_on, data, uscc, "
       "id_number, under_repair, disputed, subject_type, published_on, publish FROM records WHERE "
-      "id = "
-      "?");
+      "id = ? AND " +
+      visible_record("id"));
   s.bind(1, record_id);
   if (!s.step())
     fail(ErrorCode::not_found, fmt::format("no record {}", record_id),

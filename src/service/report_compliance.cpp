@@ -9,6 +9,7 @@
 #include "domain/deadlines.hpp"
 #include "service/calendar_data.hpp"
 #include "service/import_support.hpp"
+#include "service/loading_batch.hpp"
 #include "service/reference.hpp"
 #include "service/report_ops.hpp"
 #include "service/report_support.hpp"
@@ -84,8 +85,8 @@ PublicationTallies tally_publication(ComplianceInput& in, int working_days) {
   // the index without a sort, and no record row is read.
   auto s = db.prepare(
       "SELECT decided_on, source_dept_uscc, kind, authority_uscc, status, publish, published_on, "
-      "count(*), disclosure FROM records WHERE decided_on BETWEEN :from AND :to" +
-      dept_condition(in.scope, "source_dept_uscc") +
+      "count(*), disclosure FROM records WHERE decided_on BETWEEN :from AND :to AND " +
+      visible_record("id") + dept_condition(in.scope, "source_dept_uscc") +
       " GROUP BY decided_on, source_dept_uscc, kind, status, severity, disclosure, "
       "authority_uscc, publish, published_on");
   s.bind(s.parameter_index(":from"), in.scope.period.from.iso());

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "service/import_support.hpp"
+#include "service/loading_batch.hpp"
 #include "service/report_ops.hpp"
 #include "service/report_support.hpp"
 #include "store/store.hpp"
@@ -24,8 +25,8 @@ ExpiringCounts count_expiring(store::Db& db, const ReportScope& scope) {
   auto s = db.prepare(
       "SELECT publicity_until, source_dept_uscc, kind, severity, authority_uscc, status, count(*) "
       "FROM records WHERE status IN ('active', 'published') AND publicity_until BETWEEN :from AND "
-      ":to AND publish = 1" +
-      dept_condition(scope, "source_dept_uscc") +
+      ":to AND publish = 1 AND " +
+      visible_record("id") + dept_condition(scope, "source_dept_uscc") +
       " GROUP BY publicity_until, source_dept_uscc, kind, severity, authority_uscc, status");
   s.bind(s.parameter_index(":from"), scope.period.from.iso());
   s.bind(s.parameter_index(":to"), scope.period.to.iso());
@@ -49,8 +50,8 @@ ExpiringCounts count_expiring(store::Db& db, const ReportScope& scope) {
 int64_t count_past_end(store::Db& db, const ReportScope& scope) {
   auto s = db.prepare(
       "SELECT count(*) FROM records WHERE status IN ('active', 'published') AND publicity_until < "
-      ":today AND publish = 1" +
-      dept_condition(scope, "source_dept_uscc"));
+      ":today AND publish = 1 AND " +
+      visible_record("id") + dept_condition(scope, "source_dept_uscc"));
   s.bind(s.parameter_index(":today"), scope.today.iso());
   bind_dept(s, scope);
   s.step();

@@ -4,6 +4,7 @@
 
 #include "io/kind_files.hpp"
 #include "service/import_support.hpp"
+#include "service/loading_batch.hpp"
 #include "service/report_ops.hpp"
 #include "service/report_support.hpp"
 #include "store/store.hpp"
@@ -25,8 +26,8 @@ struct RecordCounts {
 RecordCounts count_records(store::Db& db, const ReportScope& scope) {
   auto s = db.prepare(
       "SELECT decided_on, source_dept_uscc, kind, status, severity, disclosure, authority_uscc, "
-      "count(*) FROM records WHERE decided_on BETWEEN :from AND :to" +
-      dept_condition(scope, "source_dept_uscc") +
+      "count(*) FROM records WHERE decided_on BETWEEN :from AND :to AND " +
+      visible_record("id") + dept_condition(scope, "source_dept_uscc") +
       " GROUP BY decided_on, source_dept_uscc, kind, status, severity, disclosure, "
       "authority_uscc");
   s.bind(s.parameter_index(":from"), scope.period.from.iso());
@@ -112,8 +113,9 @@ Json imports_section(store::Db& db, const ReportScope& scope, Json& overview) {
   auto q = db.prepare(
       "SELECT dept, count(*), sum(status = 'committed'), sum(status = 'staged'), "
       "sum(status = 'rejected'), sum(rows), sum(accepted), sum(rejected), sum(inserted), "
-      "sum(updated) FROM import_batches WHERE staged_at >= :from AND staged_at < :until" +
-      dept_condition(scope, "dept") + " GROUP BY dept ORDER BY count(*) DESC, dept");
+      "sum(updated) FROM import_batches WHERE staged_at >= :from AND staged_at < :until AND " +
+      visible_batch("id") + dept_condition(scope, "dept") +
+      " GROUP BY dept ORDER BY count(*) DESC, dept");
   q.bind(q.parameter_index(":from"), scope.period.utc_from());
   q.bind(q.parameter_index(":until"), scope.period.utc_until());
   bind_dept(q, scope);
@@ -179,7 +181,7 @@ Json rejects_section(store::Db& db, const ReportScope& scope, size_t top) {
 }
 
 int64_t records_in_store(store::Db& db, const ReportScope& scope) {
-  auto q = db.prepare("SELECT count(*) FROM records WHERE 1" +
+  auto q = db.prepare("SELECT count(*) FROM records WHERE " + visible_record("id") +
                       dept_condition(scope, "source_dept_uscc"));
   bind_dept(q, scope);
   q.step();

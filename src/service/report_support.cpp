@@ -1,4 +1,5 @@
 #include "service/report_support.hpp"
+#include "service/loading_batch.hpp"
 
 #include <fmt/format.h>
 
@@ -222,14 +223,18 @@ std::string first_name(store::Db& db, std::string_view sql, const std::string& u
 }  // namespace
 
 std::string department_name(store::Db& db, const std::string& uscc) {
-  return first_name(db, "SELECT source_dept FROM records WHERE source_dept_uscc = ? LIMIT 1", uscc);
+  return first_name(db,
+                    "SELECT source_dept FROM records WHERE source_dept_uscc = ? AND " +
+                        visible_record("id") + " LIMIT 1",
+                    uscc);
 }
 
 std::string authority_name(store::Db& db, const std::string& uscc) {
   // The natural key's index leads with the kind: naming every kind lets SQLite use it.
   return first_name(db,
                     "SELECT authority FROM records WHERE kind IN ('license', 'penalty', "
-                    "'dishonest') AND authority_uscc = ? LIMIT 1",
+                    "'dishonest') AND authority_uscc = ? AND " +
+                        visible_record("id") + " LIMIT 1",
                     uscc);
 }
 

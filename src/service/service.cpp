@@ -7,10 +7,12 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 #include <set>
 
 #include "domain/roles.hpp"
 #include "domain/text_clean.hpp"
+#include "service/loading_batch.hpp"
 #include "service/tokens.hpp"
 #include "store/audit_chain.hpp"
 #include "store/lock_holder.hpp"
@@ -194,6 +196,16 @@ void Service::record_refusal(const Principal& who, const Call& call, const Audit
   }
 }
 
+void Service::forget_failed_load() {
+  // A large batch that failed after committing chunks: its records are removed now rather than
+  // by the next write (best effort; the next write tries again).
+  if (!take_abandoned_load()) return;
+  try {
+    recover_interrupted_load(store_.db());
+  } catch (const std::exception&) {
+  }
+}
+
 Principal Service::authenticate(const Call& call) {
   if (!call.token || call.token->empty())
     fail(ErrorCode::unauthenticated, "no token given",
@@ -226,14 +238,26 @@ Json Service::run_action(const ActionDef& def, ActionContext& ctx, const Princip
   auto& db = store_.db();
   switch (def.access) {
     case Access::write: {
-      Transaction tx(db, Transaction::Kind::immediate);
+      // A batch left loading by a process that is gone is removed first (loading_batch.hpp).
+      recover_interrupted_load(db);
+      std::optional<Transaction> tx;
+      tx.emplace(db, Transaction::Kind::immediate);
       store::HeldLock held(store_.holder_file(), holder(who, def, clock_.real_now()));
       ctx.held = &held;
       int64_t folded = fold_reads();
+      // A large batch commits in chunks: each chunk's commit, then the next transaction, which
+      // may have to wait for a writer that came in between.
+      ctx.commit_chunk = [&] {
+        tx->commit();
+        tx.reset();
+        tx.emplace(db, Transaction::Kind::immediate);
+        held.claim_again();
+      };
       Json result = def.run(ctx);
       append_entry(who, def.name, ctx.audit, "ok", ctx.audit.reason);
       ctx.held = nullptr;
-      tx.commit();
+      ctx.commit_chunk = nullptr;
+      tx->commit();
       forget_folded(folded);
       return result;  // `held` is released after the commit and its checkpoint
     }
@@ -291,10 +315,12 @@ Json Service::call(const Call& call) {
   try {
     return run_action(*def, ctx, who);
   } catch (const Error& e) {
+    forget_failed_load();
     bool denied = e.code() == ErrorCode::permission_denied;
     record_refusal(who, call, ctx.audit, denied ? "denied" : "failed", e.what(), read);
     throw;
   } catch (const std::exception& e) {
+    forget_failed_load();
     std::string message = fmt::format("internal error in {}: {}", call.action, e.what());
     record_refusal(who, call, ctx.audit, "failed", message, read);
     throw Error(ErrorCode::internal, message, "this is a bug; please report it with the command");

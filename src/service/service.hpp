@@ -31,6 +31,7 @@ class Service {
 
  private:
   Principal authenticate(const Call& call);
+  void forget_failed_load();
   void record_refusal(const Principal& who, const Call& call, const AuditNote& note,
                       const std::string& outcome, const std::string& reason, bool read);
   store::AuditEntry make_entry(const Principal& who, const std::string& action,

@@ -83,6 +83,10 @@ void HeldLock::doing(const std::string& what) {
   if (held_) file_.claim(holder_);
 }
 
+void HeldLock::claim_again() {
+  if (held_) file_.claim(holder_);
+}
+
 void HeldLock::release() {
   if (std::exchange(held_, false)) file_.release(holder_);
 }

@@ -58,6 +58,9 @@ class HeldLock {
 
   // Names what the operation is doing once it knows ("import batch 12").
   void doing(const std::string& what);
+  // After a commit in the middle of the operation (a chunk of a large batch): another writer may
+  // have held the lock and overwritten the file meanwhile.
+  void claim_again();
   void release();
 
  private:
