@@ -8,7 +8,9 @@
 #include <mutex>
 
 #include "net/call_bridge.hpp"
+#include "service/action.hpp"
 #include "service/service.hpp"
+#include "service/writer_queue.hpp"
 #include "store/store.hpp"
 #include "util/error.hpp"
 #include "util/private_file.hpp"
@@ -82,7 +84,15 @@ class PluginClient : public service::Client {
 struct ServeContext {
   std::string store_path;
   Clock clock;
+  service::WriterQueue writers;  // writes run in arrival order, one at a time
 };
+
+// Reads never queue (their entries go to the side log when the store is busy), nor do exports,
+// which stream long after their entry is written.
+bool writes(const std::string& action) {
+  const service::ActionDef* def = service::action_registry().find(action);
+  return def != nullptr && def->access == service::Access::write;
+}
 
 // Runs on the plugin's server threads: one store connection per call, as local_client does.
 char* dispatch(void* context, const credit_call* c) {
@@ -95,6 +105,10 @@ char* dispatch(void* context, const credit_call* c) {
     auto store = call.action == "store.migrate" ? store::Store::open_any_version(ctx->store_path)
                                                 : store::Store::open(ctx->store_path);
     service::Service service(*store, ctx->clock);
+    if (!writes(call.action)) return result_envelope(service.call(call));
+    // The store's own wait (10 minutes) then applies only to writers outside this server.
+    ctx->writers.wait_turn();
+    service::WriterQueue::Turn turn(ctx->writers);
     return result_envelope(service.call(call));
   } catch (...) {
     return error_envelope_from_current_exception();
@@ -151,7 +165,7 @@ void serve_store(const ServeOptions& options, const Clock& clock) {
   store::Store::open(options.store);  // refuse a missing store, or one needing migration, first
   require_private_file(options.key_file, "TLS private key (--key)", ErrorCode::bad_input,
                        Sharing::owner_only);
-  ServeContext context{options.store, clock};
+  ServeContext context{options.store, clock, {}};
   Json plugin_options = {{"store", options.store},     {"listen", options.listen},
                          {"cert", options.cert_file},  {"key", options.key_file},
                          {"threads", options.threads}, {"quiet", options.quiet}};

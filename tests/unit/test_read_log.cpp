@@ -3,8 +3,13 @@
 #include <doctest/doctest.h>
 #include <sys/stat.h>
 
+#include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
+#include <vector>
 
+#include "service/writer_queue.hpp"
 #include "store/read_log.hpp"
 #include "store/sqlite.hpp"
 #include "support.hpp"
@@ -133,4 +138,29 @@ TEST_CASE("audit verify catches a side entry altered or removed before it was fo
         "'\"whoami\"', '\"user.list\"') WHERE action = 'audit.read_entry'");
     CHECK(b.verify()["valid"] == false);
   }
+}
+
+TEST_CASE("writers through the server take their turns in arrival order") {
+  service::WriterQueue queue;
+  std::mutex m;
+  std::vector<int> order;
+  queue.wait_turn();  // a writer holds the store
+  auto first = std::make_unique<service::WriterQueue::Turn>(queue);
+  std::vector<std::thread> writers;
+  for (int i = 0; i < 5; ++i) {
+    writers.emplace_back([&, i] {
+      queue.wait_turn();
+      service::WriterQueue::Turn turn(queue);
+      std::lock_guard lock(m);
+      order.push_back(i);
+    });
+    while (queue.queued() < static_cast<uint64_t>(i + 2))  // writer i has its ticket
+      std::this_thread::yield();
+  }
+  CHECK(order.empty());  // nobody overtakes the holder
+  first.reset();
+  for (auto& t : writers)
+    t.join();
+  CHECK(order == std::vector<int>{0, 1, 2, 3, 4});
+  CHECK(queue.queued() == 0);
 }
