@@ -13,11 +13,11 @@ JOBS=${JOBS:-2}
 BUILD_PACKAGES=(
   g++ cmake ninja-build pkg-config git python3
   libcli11-dev libfmt-dev nlohmann-json3-dev libsqlite3-dev libssl-dev libcurl4-openssl-dev
-  libcpp-httplib-dev libsodium-dev libcsv-dev
+  libcpp-httplib-dev libsodium-dev libcsv-dev libminizip-dev zlib1g-dev libexpat1-dev libfreexl-dev
 )
 # … what the test suite adds (doctest, the sqlite3 and openssl tools, man and the shells for the
 # docs checks, Chromium for the report's DOM check, clang for libFuzzer) …
-TEST_PACKAGES=(doctest-dev sqlite3 openssl groff-base zsh fish chromium clang libclang-rt-14-dev)
+TEST_PACKAGES=(doctest-dev python3-openpyxl python3-xlwt sqlite3 openssl groff-base zsh fish chromium clang libclang-rt-14-dev)
 # … what building and checking the Debian package needs …
 PACKAGE_PACKAGES=(dpkg-dev file lintian systemd)
 # … and the benchmarks (bench/).
@@ -77,7 +77,7 @@ run_tests() {
   (cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --output-on-failure -j"$JOBS")
   # libFuzzer needs clang: a short run of each parser's fuzz target from its seed corpus.
-  CC=clang CXX=clang++ build build-fuzz Debug -DCREDIT_FUZZ=ON -- fuzz_table fuzz_encoding fuzz_validator fuzz_privacy
+  CC=clang CXX=clang++ build build-fuzz Debug -DCREDIT_FUZZ=ON -- fuzz_table fuzz_encoding fuzz_validator fuzz_privacy fuzz_workbook
   echo "==> fuzz (libFuzzer + ASan, 20,000 runs each)"
   (cd build-fuzz && ctest --output-on-failure -R '^fuzz\.')
 }

@@ -202,7 +202,7 @@ void render_run(Context& ctx, const Json& r) {
 
 struct RunOptions {
   std::vector<std::string> files;
-  std::string kind, input_format, encoding, rejects, reason;
+  std::string kind, input_format, encoding, rejects, reason, sheet;
   int64_t header_row = 0;
   bool skip_invalid = false, dry_run = false, strict_privacy = false;
 };
@@ -216,6 +216,7 @@ void run_import(Context& ctx, const RunOptions& o) {
   if (!o.input_format.empty()) params["input_format"] = o.input_format;
   if (!o.encoding.empty()) params["encoding"] = o.encoding;
   if (o.header_row > 0) params["header_row"] = o.header_row;
+  if (!o.sheet.empty()) params["sheet"] = o.sheet;
   if (!o.reason.empty()) params["reason"] = o.reason;
   if (o.strict_privacy) params["strict_privacy"] = true;
   BatchView view(ctx, o.rejects, total_size(o.files), o.files);
@@ -398,6 +399,10 @@ void setup(CLI::App& app, Context& ctx) {
                  "the line of the header row, when not found (title rows above it are skipped)")
       ->check(CLI::Range(int64_t{1}, int64_t{10000000}).description(""))
       ->type_name("N");
+  app.add_option("--sheet", o->sheet,
+                 "the workbook's sheet, by name or position (default: the first visible sheet "
+                 "whose header names known columns)")
+      ->type_name("NAME|N");
   app.add_flag("--skip-invalid", o->skip_invalid,
                "import the valid rows even when some are rejected (default: all or nothing)");
   app.add_flag("--dry-run", o->dry_run, "validate and report; write nothing (still audited)");

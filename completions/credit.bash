@@ -84,6 +84,7 @@ _credit() {
     "/import":--input-format) COMPREPLY=($(compgen -W "csv ndjson json" -- "$cur")); return ;;
     "/import":--encoding) COMPREPLY=($(compgen -W "utf-8 gb18030 gbk" -- "$cur")); return ;;
     "/import":--header-row) return ;;
+    "/import":--sheet) COMPREPLY=($(compgen -W "NAME N" -- "$cur")); return ;;
     "/import":--rejects) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     "/import":--reason) return ;;
     "/import/approve":--reason) return ;;
@@ -212,7 +213,7 @@ _credit() {
     "/policy/show") subs=""; opts="" ;;
     "/policy/list") subs=""; opts="" ;;
     "/policy/set") subs=""; opts="" ;;
-    "/import") subs="approve reject list show authorize authorizations"; opts="--kind --input-format --encoding --header-row --skip-invalid --dry-run --strict-privacy --rejects --reason" ;;
+    "/import") subs="approve reject list show authorize authorizations"; opts="--kind --input-format --encoding --header-row --sheet --skip-invalid --dry-run --strict-privacy --rejects --reason" ;;
     "/import/approve") subs=""; opts="--reason --skip-invalid --rejects" ;;
     "/import/reject") subs=""; opts="--reason" ;;
     "/import/list") subs=""; opts="--status --kind --limit" ;;

@@ -61,6 +61,7 @@ complete -c credit -n "test (__credit_path) = '/import'" -l kind -x -a 'penalty 
 complete -c credit -n "test (__credit_path) = '/import'" -l input-format -x -a 'csv ndjson json' -d 'the format, when not detected from content'
 complete -c credit -n "test (__credit_path) = '/import'" -l encoding -x -a 'utf-8 gb18030 gbk' -d 'the text encoding, when not detected (GBK files are read as GB18030)'
 complete -c credit -n "test (__credit_path) = '/import'" -l header-row -x -d 'the line of the header row, when not found (title rows above it are skipped)'
+complete -c credit -n "test (__credit_path) = '/import'" -l sheet -x -a 'NAME N' -d 'the workbook'\''s sheet, by name or position (default: the first visible sheet whose header names known columns)'
 complete -c credit -n "test (__credit_path) = '/import'" -l skip-invalid -d 'import the valid rows even when some are rejected (default: all or nothing)'
 complete -c credit -n "test (__credit_path) = '/import'" -l dry-run -d 'validate and report; write nothing (still audited)'
 complete -c credit -n "test (__credit_path) = '/import'" -l strict-privacy -d 'reject rows whose free text holds personal data (default: a warning per field)'

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -86,6 +87,27 @@ std::string read_all(ByteSource& source, size_t limit) {
            fmt::format("{} is larger than the {} bytes allowed here", source.label(), limit));
   }
   return out;
+}
+
+PeekedSource::PeekedSource(ByteSource& inner, size_t peek_bytes)
+    : inner_(inner), prefix_(peek_bytes, '\0') {
+  size_t got = 0;
+  while (got < peek_bytes) {
+    size_t n = inner_.read(prefix_.data() + got, peek_bytes - got);
+    if (n == 0) break;
+    got += n;
+  }
+  prefix_.resize(got);
+}
+
+size_t PeekedSource::read(char* buffer, size_t n) {
+  if (replayed_ < prefix_.size()) {
+    size_t take = std::min(n, prefix_.size() - replayed_);
+    std::memcpy(buffer, prefix_.data() + replayed_, take);
+    replayed_ += take;
+    return take;
+  }
+  return inner_.read(buffer, n);
 }
 
 }  // namespace credit::io

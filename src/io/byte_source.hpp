@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <string_view>
 
 namespace credit::io {
 
@@ -14,6 +15,20 @@ class ByteSource {
   virtual size_t read(char* buffer, size_t n) = 0;
   // A label for messages: the file name, "stdin", "upload".
   virtual std::string label() const = 0;
+};
+
+// A source whose first bytes can be looked at before anything reads it (to tell formats apart).
+class PeekedSource : public ByteSource {
+ public:
+  PeekedSource(ByteSource& inner, size_t peek_bytes);
+  std::string_view prefix() const { return prefix_; }
+  size_t read(char* buffer, size_t n) override;
+  std::string label() const override { return inner_.label(); }
+
+ private:
+  ByteSource& inner_;
+  std::string prefix_;
+  size_t replayed_ = 0;
 };
 
 // Opens a file for reading; "-" means stdin. Throws Error(not_found/bad_input) with a hint.

@@ -473,6 +473,9 @@ void write_sample(const SampleOptions& o, const std::function<void(std::string_v
         append_object(spec, values, buf);
         buf += i + 1 < o.rows ? ",\n" : "\n";
         break;
+      case InputFormat::xlsx:
+      case InputFormat::xls:
+        throw std::invalid_argument("samples are text: csv, ndjson or json");
     }
     out.maybe_flush();
   }

@@ -21,20 +21,12 @@ bool is_space(int c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-// A record that outlives the reader's buffer: rows read while looking for the header.
-struct HeldRecord {
-  std::vector<std::string> fields;
-  std::vector<int64_t> lines;
-  int64_t line = 0;
-  std::string problem;
-};
-
 class CsvTable : public TableReader {
  public:
   CsvTable(ByteSource& text, char delimiter, const HeaderSearch& search)
       : csv_(text, delimiter), label_(text.label()) {
-    HeldRecord header = find_header(search);
-    columns_ = std::move(header.fields);
+    HeldRow header = find_header(search);
+    columns_ = std::move(header.cells);
     header_line_ = header.line;
   }
   InputFormat format() const override { return InputFormat::csv; }
@@ -48,8 +40,8 @@ class CsvTable : public TableReader {
     if (!held_.empty()) {
       current_ = std::move(held_.front());
       held_.erase(held_.begin());
-      record_.fields.assign(current_.fields.begin(), current_.fields.end());
-      record_.field_lines = current_.lines;
+      record_.fields.assign(current_.cells.begin(), current_.cells.end());
+      record_.field_lines = current_.cell_lines;
       record_.line = current_.line;
       record_.problem = current_.problem;
     } else if (!csv_.next(record_)) {
@@ -66,50 +58,35 @@ class CsvTable : public TableReader {
   }
 
  private:
-  bool read_held(HeldRecord& out) {
+  bool read_held(HeldRow& out) {
     if (!csv_.next(record_)) return false;
-    out.fields.assign(record_.fields.begin(), record_.fields.end());
-    out.lines = record_.field_lines;
+    out.cells.assign(record_.fields.begin(), record_.fields.end());
+    out.cell_lines = record_.field_lines;
     out.line = record_.line;
     out.problem = record_.problem;
     return true;
   }
 
-  // Reads ahead up to HeaderSearch::kRowsSearched rows; the rows after the header are kept for
-  // next(), the rows above it (a title, 填表说明) dropped.
-  HeldRecord find_header(const HeaderSearch& search) {
-    HeldRecord r;
-    bool any = false;
-    while ((any = read_held(r)) && search.line && r.line < *search.line) {
-    }
-    if (!any)
+  // Rows above the header (a title, 填表说明) are dropped; those read ahead after it are kept
+  // for next().
+  HeldRow find_header(const HeaderSearch& search) {
+    auto found = find_header_row([this](HeldRow& r) { return read_held(r); }, search);
+    if (!found)
       fail(ErrorCode::bad_input,
            search.line
                ? fmt::format("{}: no row at or after line {} (--header-row)", label_, *search.line)
                : fmt::format("{}: the file is empty: no header row", label_),
            "the header row names the columns, in Chinese or with the standard's codes");
-    if (search.line || !search.score) return r;
-    held_.push_back(std::move(r));
-    while (held_.size() < HeaderSearch::kRowsSearched && read_held(r))
-      held_.push_back(std::move(r));
-    size_t best = 0;
-    int best_score = 0;
-    for (size_t i = 0; i < held_.size(); ++i)
-      if (int score = search.score(held_[i].fields); score > best_score) {
-        best = i;
-        best_score = score;
-      }
-    HeldRecord header = std::move(held_[best]);
-    held_.erase(held_.begin(), held_.begin() + static_cast<std::ptrdiff_t>(best) + 1);
-    return header;
+    held_ = std::move(found->after);
+    return std::move(found->header);
   }
 
   CsvReader csv_;
   std::string label_;
   std::vector<std::string> columns_;
   int64_t header_line_ = 1;
-  std::vector<HeldRecord> held_;
-  HeldRecord current_;
+  std::vector<HeldRow> held_;
+  HeldRow current_;
   CsvRecord record_;
 };
 
@@ -287,12 +264,17 @@ std::string_view to_string(InputFormat f) {
       return "ndjson";
     case InputFormat::json:
       return "json";
+    case InputFormat::xlsx:
+      return "xlsx";
+    case InputFormat::xls:
+      return "xls";
   }
   return "?";
 }
 
 std::optional<InputFormat> parse_input_format(std::string_view name) {
-  for (auto f : {InputFormat::csv, InputFormat::ndjson, InputFormat::json})
+  for (auto f : {InputFormat::csv, InputFormat::ndjson, InputFormat::json, InputFormat::xlsx,
+                 InputFormat::xls})
     if (to_string(f) == name) return f;
   return std::nullopt;
 }
@@ -331,6 +313,34 @@ char detect_delimiter(std::string_view prefix) {
   return ',';
 }
 
+std::optional<FoundHeader> find_header_row(const std::function<bool(HeldRow&)>& read,
+                                           const HeaderSearch& search) {
+  FoundHeader found;
+  HeldRow r;
+  bool any = false;
+  while ((any = read(r)) && search.line && r.line < *search.line) {
+  }
+  if (!any) return std::nullopt;
+  if (search.line || !search.score) {
+    found.header = std::move(r);
+    return found;
+  }
+  std::vector<HeldRow> rows;
+  rows.push_back(std::move(r));
+  while (rows.size() < HeaderSearch::kRowsSearched && read(r))
+    rows.push_back(std::move(r));
+  size_t best = 0;
+  for (size_t i = 0; i < rows.size(); ++i)
+    if (int score = search.score(rows[i].cells); score > found.score) {
+      best = i;
+      found.score = score;
+    }
+  found.header = std::move(rows[best]);
+  found.after.assign(std::make_move_iterator(rows.begin() + static_cast<std::ptrdiff_t>(best) + 1),
+                     std::make_move_iterator(rows.end()));
+  return found;
+}
+
 std::unique_ptr<TableReader> open_table(Utf8Reader& text, std::optional<InputFormat> format,
                                         const HeaderSearch& header) {
   switch (format.value_or(detect_input_format(text.peek()))) {
@@ -340,6 +350,12 @@ std::unique_ptr<TableReader> open_table(Utf8Reader& text, std::optional<InputFor
       return std::make_unique<NdjsonTable>(text);
     case InputFormat::json:
       return std::make_unique<JsonArrayTable>(text);
+    case InputFormat::xlsx:
+    case InputFormat::xls:
+      fail(ErrorCode::bad_input,
+           fmt::format("{}: --format {} given, but the file is not a workbook", text.label(),
+                       to_string(*format)),
+           "leave out --format: workbooks and text files are told apart by their content");
   }
   return nullptr;
 }

@@ -6,6 +6,7 @@
 
 #include "io/csv_writer.hpp"
 #include "io/digest_source.hpp"
+#include "io/workbook/workbook.hpp"
 #include "util/error.hpp"
 
 namespace credit::service {
@@ -30,7 +31,7 @@ class ColumnMap {
     std::vector<size_t> unknown;
     const auto& columns = table_.columns();
     if (column_field_.size() == columns.size()) return unknown;
-    if (table_.format() == io::InputFormat::csv) return map_csv_header();
+    if (has_header_row(table_)) return map_csv_header();
     for (size_t c = column_field_.size(); c < columns.size(); ++c) {
       int f = spec_.match_header(columns[c]);
       if (f >= 0 && field_column_[static_cast<size_t>(f)] >= 0) f = -1;  // a second key for it
@@ -95,7 +96,10 @@ class ColumnMap {
 Json FileImport::read(const InputFile& input, const ReadOptions& options) {
   const domain::KindSpec& spec = applier_.spec();
   io::DigestSource digest(*input.source);
-  io::Utf8Reader text(digest, options.encoding);
+  io::PeekedSource peeked(digest, io::workbook::kMagicBytes);
+  auto workbook = io::workbook::detect(peeked.prefix());
+  std::optional<io::Utf8Reader> text;
+  if (!workbook) text.emplace(peeked, options.encoding);
   io::HeaderSearch search;
   search.line = options.header_row;
   search.score = [&spec](const std::vector<std::string>& cells) {
@@ -103,8 +107,19 @@ Json FileImport::read(const InputFile& input, const ReadOptions& options) {
       return spec.match_header(c) >= 0;
     }));
   };
-  auto table = io::open_table(text, options.format, search);
-  const bool csv = table->format() == io::InputFormat::csv;
+  if (workbook && options.format && !has_header_row(*options.format))
+    fail(ErrorCode::bad_input,
+         fmt::format("{}: --input-format {} given, but the file is a workbook ({})", input.name,
+                     io::to_string(*options.format), io::to_string(*workbook)),
+         "leave out --input-format: workbooks are recognised by their content");
+  if (!workbook && !options.sheet.empty())
+    fail(ErrorCode::usage,
+         fmt::format("{}: --sheet given, but the file is not a workbook", input.name),
+         "--sheet chooses a sheet of an .xlsx or .xls file");
+  auto table = workbook ? io::workbook::open_workbook(peeked, *workbook, {options.sheet, search})
+                        : io::open_table(*text, options.format, search);
+  const auto encoding = text ? text->encoding() : io::Encoding::utf8;
+  const bool csv = has_header_row(*table);
   ColumnMap columns(spec, *table, input.name);
   io::TableRow row;
 
@@ -132,7 +147,7 @@ Json FileImport::read(const InputFile& input, const ReadOptions& options) {
     report_row(ctx_, {{"type", "columns"},
                       {"file", input.name},
                       {"columns", std::move(names)},
-                      {"encoding", io::to_string(text.encoding())}});
+                      {"encoding", io::to_string(encoding)}});
   };
 
   RowOrigin origin;
@@ -174,14 +189,16 @@ Json FileImport::read(const InputFile& input, const ReadOptions& options) {
   }
   applier_.before_reject = nullptr;
   bytes_done_ += digest.bytes();
-  return {{"name", input.name},
-          {"sha256", digest.hex_digest()},
-          {"bytes", digest.bytes()},
-          {"encoding", io::to_string(text.encoding())},
-          {"bom", text.had_bom()},
-          {"format", io::to_string(table->format())},
-          {"header_line", table->header_line()},
-          {"rows", rows}};
+  Json manifest = {{"name", input.name},
+                   {"sha256", digest.hex_digest()},
+                   {"bytes", digest.bytes()},
+                   {"encoding", io::to_string(encoding)},
+                   {"bom", text && text->had_bom()},
+                   {"format", io::to_string(table->format())},
+                   {"header_line", table->header_line()},
+                   {"rows", rows}};
+  if (workbook) manifest["sheet"] = table->sheet();
+  return manifest;
 }
 
 }  // namespace credit::service

@@ -16,6 +16,7 @@ struct ReadOptions {
   std::optional<io::Encoding> encoding;
   std::optional<io::InputFormat> format;
   std::optional<int64_t> header_row;  // --header-row: the header's line (else found)
+  std::string sheet;                  // --sheet: a workbook's sheet (else found)
 };
 
 class FileImport {
@@ -25,7 +26,7 @@ class FileImport {
   FileImport(ActionContext& ctx, BatchApplier& applier) : ctx_(ctx), applier_(applier) {}
 
   // Reads the file to its end; returns its manifest entry
-  // {name, sha256, bytes, encoding, format, rows}.
+  // {name, sha256, bytes, encoding, format, sheet (workbooks), header_line, rows}.
   Json read(const InputFile& input, const ReadOptions& options);
 
   // [{file, column}] of every column that is not a field of the kind (reported, not imported).

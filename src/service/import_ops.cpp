@@ -41,6 +41,7 @@ ReadOptions read_options(ActionContext& ctx) {
            "use csv, ndjson or json");
   }
   if (int64_t line = ctx.integer("header_row", 0); line > 0) o.header_row = line;
+  if (auto sheet = ctx.optional_string("sheet")) o.sheet = *sheet;
   return o;
 }
 
@@ -98,6 +99,7 @@ Json import_run(ActionContext& ctx) {
   if (options.encoding) b.options["encoding"] = io::to_string(*options.encoding);
   if (options.format) b.options["input_format"] = io::to_string(*options.format);
   if (options.header_row) b.options["header_row"] = *options.header_row;
+  if (!options.sheet.empty()) b.options["sheet"] = options.sheet;
   const RunMode mode = b.authorization_id ? RunMode::commit : RunMode::stage;
 
   refuse_while_loading(db);

@@ -9,6 +9,8 @@
 #include "io/encoding.hpp"
 #include "io/kind_files.hpp"
 #include "io/table_reader.hpp"
+#include "io/workbook/workbook.hpp"
+#include "util/error.hpp"
 #include "util/json.hpp"
 #include "util/paths.hpp"
 
@@ -111,6 +113,30 @@ size_t screen_bytes(std::string_view data) {
   require((s.found == 0) == s.rules.empty(), "a rule for every change");
   require(!domain::is_valid_utf8(text) || domain::is_valid_utf8(s.text), "UTF-8 stays UTF-8");
   return s.text.size();
+}
+
+size_t read_workbook_bytes(std::string_view data) {
+  size_t rows = 0;
+  for (int sheet = 1; sheet <= 3; ++sheet) {
+    ChunkSource src(data);
+    io::PeekedSource peeked(src, io::workbook::kMagicBytes);
+    auto format = io::workbook::detect(peeked.prefix());
+    if (!format) return 0;
+    std::unique_ptr<io::TableReader> table;
+    try {
+      table = io::workbook::open_workbook(peeked, *format, {std::to_string(sheet), {}});
+    } catch (const Error&) {
+      if (sheet == 1) throw;
+      break;  // no such sheet (or damaged): the earlier ones were read
+    }
+    io::TableRow row;
+    while (table->next(row)) {
+      require(row.cells.size() == table->columns().size(), "a workbook row as wide as its header");
+      require(row.cell_lines.size() == row.cells.size(), "a line for every cell");
+      ++rows;
+    }
+  }
+  return rows;
 }
 
 }  // namespace credit::fuzz

@@ -19,4 +19,8 @@ size_t validate_bytes(std::string_view data);
 // named for every change, and valid UTF-8 stays valid UTF-8.
 size_t screen_bytes(std::string_view data);
 
+// The bytes as an imported file that may be a workbook: when its first bytes say .xlsx or .xls,
+// every sheet is opened and read to its end (a damaged part is a clean refusal).
+size_t read_workbook_bytes(std::string_view data);
+
 }  // namespace credit::fuzz

@@ -8,6 +8,7 @@
 #include "harness.hpp"
 #include "io/sample_data.hpp"
 #include "util/error.hpp"
+#include "util/paths.hpp"
 
 using namespace credit;
 
@@ -113,4 +114,14 @@ TEST_CASE("the row validator survives random fields") {
       "11110000000013127H";
   CHECK(fuzz::validate_bytes(valid) == 0);  // the seed itself is a valid row
   survive_around(fuzz::validate_bytes, valid, 7, 3000);
+}
+
+TEST_CASE("the workbook readers survive mutated workbooks") {
+  for (const char* name : {"inline-stored.xlsx", "office-stored.xlsx", "small.xls"}) {
+    CAPTURE(name);
+    std::string seed =
+        read_text_file(std::string(CREDIT_SOURCE_DIR) + "/tests/fuzz/corpus/workbook/" + name);
+    CHECK(fuzz::read_workbook_bytes(seed) >= 2);  // the seed itself reads
+    survive_around(fuzz::read_workbook_bytes, seed, 17, 300);
+  }
 }

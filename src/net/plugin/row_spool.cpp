@@ -9,26 +9,12 @@
 #include <cstring>
 
 #include "util/error.hpp"
+#include "util/temp_file.hpp"
 
 namespace credit::net {
 
 namespace {
 constexpr size_t kTakeBytes = 1 << 20;
-
-int open_unlinked_temp_file() {
-  const char* dir = std::getenv("TMPDIR");
-  std::string base = dir && *dir ? dir : "/tmp";
-  int fd = ::open(base.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-  if (fd >= 0) return fd;
-  std::string path = base + "/credit-spool.XXXXXX";  // file systems without O_TMPFILE
-  fd = ::mkostemp(path.data(), O_CLOEXEC);
-  if (fd < 0)
-    fail(ErrorCode::internal,
-         fmt::format("cannot create a temporary file in {}: {}", base, std::strerror(errno)),
-         "set TMPDIR to a writable directory for the server");
-  ::unlink(path.c_str());
-  return fd;
-}
 }  // namespace
 
 RowSpool::RowSpool(size_t memory_limit) : memory_limit_(memory_limit) {}
@@ -38,7 +24,7 @@ RowSpool::~RowSpool() {
 }
 
 void RowSpool::spill_locked(std::string_view data) {
-  if (fd_ < 0) fd_ = open_unlinked_temp_file();
+  if (fd_ < 0) fd_ = open_unlinked_temp_file("the server");
   while (!data.empty()) {
     ssize_t n = ::pwrite(fd_, data.data(), data.size(), static_cast<off_t>(file_write_));
     if (n < 0 && errno == EINTR) continue;
