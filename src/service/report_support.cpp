@@ -228,7 +228,7 @@ std::string department_name(store::Db& db, const std::string& uscc) {
 std::string authority_name(store::Db& db, const std::string& uscc) {
   // The natural key's index leads with the kind: naming every kind lets SQLite use it.
   return first_name(db,
-                    "SELECT authority FROM records WHERE kind IN ('license', 'penalty', "
+                    "SELECT authority FROM records WHERE kind IN ('license', 'penalty', 'red', "
                     "'dishonest') AND authority_uscc = ? LIMIT 1",
                     uscc);
 }
