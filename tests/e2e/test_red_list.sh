@@ -131,6 +131,21 @@ run credit import d-red.csv --kind red --dry-run
 expect_rc 3 "D cannot be red-listed again while on the dishonest list"
 expect_err "\(dishonest, severity severe, 京市监列严〔2026〕9号.*active dishonest list" "naming the listing"
 
+# --- the check runs again at approval: E's severe penalty arrives while its listing is staged ---
+E=91440300MA5FQX2K0H
+red e.csv "$E:深圳诚信电子有限公司:2026-12-31"
+run credit import e.csv --kind red --format json
+expect_eq "$(json_get .status <<<"$OUT")" "staged" "E's listing staged"
+EBATCH=$(json_get .batch <<<"$OUT")
+penalty e-pen.csv $E 4 200
+run credit import e-pen.csv --kind penalty --format json
+expect_rc 0 "then a severe penalty for E"
+run credit import approve "$EBATCH" --token-file rev.token --format json
+expect_rc 7 "approval refuses the listing (the store changed since staging)"
+expect_err "not accepted onto a red list: the subject has record [0-9]+ \(penalty, severity severe, 京市监罚〔2026〕4号" \
+  "naming the penalty that arrived"
+expect_eq "$(q "select count(*) from records where kind = 'red' and uscc = '$E'")" "0" "E not listed"
+
 # --- the publication withdraws the ended listings; B expires by its 有效期 ---
 run credit publish --out rel --token-file pub.token --format json
 expect_eq "$(json_get .withdrawn <<<"$OUT")" "2" "the next release withdraws A's and D's listings"
