@@ -18,7 +18,7 @@ namespace credit::cli {
 
 namespace {
 
-constexpr const char* kKinds = "penalty|license|dishonest";
+constexpr const char* kKinds = "penalty|license|dishonest|red";
 constexpr int kShownRejects = 5;
 constexpr int kShownWarnings = 5;
 
@@ -269,7 +269,7 @@ void setup_list(CLI::App& parent, Context& ctx) {
       ->check(CLI::IsMember({"staged", "committed", "rejected"}).description(""))
       ->type_name("staged|committed|rejected");
   app->add_option("--kind", *kind, "only batches of this kind")
-      ->check(CLI::IsMember({"penalty", "license", "dishonest"}).description(""))
+      ->check(CLI::IsMember({"penalty", "license", "dishonest", "red"}).description(""))
       ->type_name(kKinds);
   app->add_option("--limit", *limit, "at most this many, newest first (default 50)");
   app->callback([&ctx, status, kind, limit] {
@@ -335,7 +335,7 @@ void setup_authorize(CLI::App& parent, Context& ctx) {
       "authorize", "grant (or --revoke) a standing authorisation: imports commit without approval");
   app->add_option("--dept", o->dept, "the department (default: your own)")->type_name("USCC");
   app->add_option("--kind", o->kinds, "a kind it covers (repeat for several)")
-      ->check(CLI::IsMember({"penalty", "license", "dishonest"}).description(""))
+      ->check(CLI::IsMember({"penalty", "license", "dishonest", "red"}).description(""))
       ->type_name(kKinds);
   app->add_option("--until", o->until, "the last day it is valid, YYYY-MM-DD")->type_name("DATE");
   app->add_option("--revoke", o->revoke, "revoke the authorisation with this number instead")
@@ -386,7 +386,7 @@ void setup(CLI::App& app, Context& ctx) {
   auto o = std::make_shared<RunOptions>();
   app.add_option("files", o->files, "the files to import; - reads stdin")->type_name(kFileType);
   app.add_option("--kind", o->kind, "what the files hold")
-      ->check(CLI::IsMember({"penalty", "license", "dishonest"}).description(""))
+      ->check(CLI::IsMember({"penalty", "license", "dishonest", "red"}).description(""))
       ->type_name(kKinds);
   app.add_option("--input-format", o->input_format, "the format, when not detected from content")
       ->check(CLI::IsMember({"csv", "ndjson", "json"}).description(""))
@@ -423,7 +423,7 @@ void setup(CLI::App& app, Context& ctx) {
     if (!app.get_subcommands().empty()) return;
     if (o->kind.empty())
       throw Error(ErrorCode::usage, "--kind is required",
-                  "give --kind penalty, --kind license or --kind dishonest");
+                  "give --kind penalty, --kind license, --kind dishonest or --kind red");
     run_import(ctx, *o);
   });
 }

@@ -122,7 +122,7 @@ void setup(CLI::App& app, Context& ctx) {
       ->type_name("TEXT")
       ->group(filters);
   app.add_option("--kind", o->kind, "the kind of record")
-      ->type_name("license|penalty|dishonest")
+      ->type_name("license|penalty|dishonest|red")
       ->group(filters);
   app.add_option("--status", o->status,
                  "the record's status (a withdrawn status implies --include-archived)")

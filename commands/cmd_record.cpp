@@ -23,8 +23,10 @@ void render_fields(Context& ctx, const Json& fields, bool explain) {
   for (const auto& f : fields) {
     Json row = f;
     std::string rules;
-    for (const auto& id : f.value("masked_by", Json::array()))
-      rules += (rules.empty() ? "" : " ") + id.get<std::string>();
+    for (const auto& id : f.value("masked_by", Json::array())) {
+      if (!rules.empty()) rules += ' ';
+      rules += id.get<std::string>();
+    }
     row["rules"] = rules;
     rows.push_back(std::move(row));
   }

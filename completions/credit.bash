@@ -80,7 +80,7 @@ _credit() {
     "/user/add":--role) COMPREPLY=($(compgen -W "admin operator reviewer publisher auditor viewer" -- "$cur")); return ;;
     "/user/add":--dept) return ;;
     "/user/token":--token-out) COMPREPLY=($(compgen -f -- "$cur")); return ;;
-    "/import":--kind) COMPREPLY=($(compgen -W "penalty license dishonest" -- "$cur")); return ;;
+    "/import":--kind) COMPREPLY=($(compgen -W "penalty license dishonest red" -- "$cur")); return ;;
     "/import":--input-format) COMPREPLY=($(compgen -W "csv ndjson json" -- "$cur")); return ;;
     "/import":--encoding) COMPREPLY=($(compgen -W "utf-8 gb18030 gbk" -- "$cur")); return ;;
     "/import":--header-row) return ;;
@@ -91,11 +91,11 @@ _credit() {
     "/import/approve":--rejects) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     "/import/reject":--reason) return ;;
     "/import/list":--status) COMPREPLY=($(compgen -W "staged committed rejected" -- "$cur")); return ;;
-    "/import/list":--kind) COMPREPLY=($(compgen -W "penalty license dishonest" -- "$cur")); return ;;
+    "/import/list":--kind) COMPREPLY=($(compgen -W "penalty license dishonest red" -- "$cur")); return ;;
     "/import/list":--limit) return ;;
     "/import/show":--limit) return ;;
     "/import/authorize":--dept) return ;;
-    "/import/authorize":--kind) COMPREPLY=($(compgen -W "penalty license dishonest" -- "$cur")); return ;;
+    "/import/authorize":--kind) COMPREPLY=($(compgen -W "penalty license dishonest red" -- "$cur")); return ;;
     "/import/authorize":--until) return ;;
     "/import/authorize":--revoke) return ;;
     "/import/authorize":--reason) return ;;
@@ -106,7 +106,7 @@ _credit() {
     "/query":--uscc) return ;;
     "/query":--id-number) return ;;
     "/query":--name) return ;;
-    "/query":--kind) COMPREPLY=($(compgen -W "license penalty dishonest" -- "$cur")); return ;;
+    "/query":--kind) COMPREPLY=($(compgen -W "license penalty dishonest red" -- "$cur")); return ;;
     "/query":--status) COMPREPLY=($(compgen -W "active published expired repaired revoked" -- "$cur")); return ;;
     "/query":--severity) COMPREPLY=($(compgen -W "minor general severe" -- "$cur")); return ;;
     "/query":--authority) return ;;

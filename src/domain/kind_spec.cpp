@@ -353,7 +353,7 @@ KindSpec parse_kind_spec(std::string_view kind_json, std::string_view values_jso
     fail_at("file", "unsupported format (this build reads 1)");
   KindSpec spec;
   auto kind = parse_kind(text_at(doc, "kind", "file"));
-  if (!kind) fail_at("file", "'kind' is license, penalty or dishonest");
+  if (!kind) fail_at("file", "'kind' is license, penalty, dishonest or red");
   spec.kind = *kind;
   spec.title = text_at(doc, "title", "file");
   spec.standard = text_at(doc, "standard", "file");

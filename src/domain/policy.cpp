@@ -24,6 +24,8 @@ std::string_view to_string(Kind k) {
       return "penalty";
     case Kind::dishonest:
       return "dishonest";
+    case Kind::red:
+      return "red";
   }
   return "?";
 }
@@ -89,6 +91,7 @@ std::optional<Kind> parse_kind(std::string_view s) {
   if (s == "license" || s == "licence" || s == "行政许可") return Kind::license;
   if (s == "penalty" || s == "行政处罚") return Kind::penalty;
   if (s == "dishonest" || s == "失信" || s == "严重失信主体名单") return Kind::dishonest;
+  if (s == "red" || s == "守信激励名单" || s == "诚信典型" || s == "红名单") return Kind::red;
   return std::nullopt;
 }
 
@@ -234,6 +237,7 @@ class ProfileReader {
 
   void severity(const Node& n, PolicyProfile& p);
   void periods(const Node& n, PolicyProfile& p);
+  void red_list(const Node& n, PolicyProfile& p);
   void repair(const Node& n, PolicyProfile& p);
   void behaviours(const Node& n, PolicyProfile& p);
   void non_repairable(const Node& n, PolicyProfile& p);
@@ -285,6 +289,29 @@ void ProfileReader::severity(const Node& n, PolicyProfile& p) {
     p.severity_rules.push_back(std::move(s));
   }
   p.severity_default = fixed(n.at("default"));
+}
+
+void ProfileReader::red_list(const Node& n, PolicyProfile& p) {
+  n.allow_keys({"severity", "end", "no_end", "refused_by", "ended_by"});
+  RedListRules r;
+  r.severity = fixed(n.at("severity"));
+  r.end = plain(n.at("end"));
+  r.no_end = months(n.at("no_end"));
+  r.refused_by = plain(n.at("refused_by"));
+  if (auto e = n.opt("ended_by")) {
+    e->allow_keys({"events", "cite"});
+    for (const auto& ev : e->at("events").items()) {
+      const std::string name = ev.str();
+      if (name == "severe_penalty")
+        r.ended_by_severe_penalty = true;
+      else if (name == "dishonest")
+        r.ended_by_dishonest = true;
+      else
+        ev.fail("expected \"severe_penalty\" or \"dishonest\"");
+    }
+    r.ended_by = rule(*e, e->path());
+  }
+  p.red_list = std::move(r);
 }
 
 void ProfileReader::periods(const Node& n, PolicyProfile& p) {
@@ -533,7 +560,7 @@ PolicyProfile parse_policy(std::string_view json_text) {
   const Node root(doc, "");
   root.allow_keys({"format", "id", "title", "legal_basis", "in_force", "severity", "periods",
                    "repair", "deadlines", "lenient", "masking", "privacy", "consent", "platform",
-                   "uscc_allow_list"});
+                   "uscc_allow_list", "red_list"});
   if (root.at("format").integer(1, 1000) != 1)
     root.at("format").fail("unsupported format (this build reads 1)");
   PolicyProfile p;
@@ -569,6 +596,7 @@ PolicyProfile parse_policy(std::string_view json_text) {
     if (auto c = platform->opt("checkpoint_interval"))
       p.platform.checkpoint_interval = r.days(*c, 366);
   }
+  if (auto red = root.opt("red_list")) r.red_list(*red, p);
   r.allow_list(root.at("uscc_allow_list"), p);
   return p;
 }
@@ -588,6 +616,11 @@ std::vector<RuleRef> PolicyProfile::all_rules() const {
   out.insert(out.end(), {license.end, license.no_end.rule, dishonest.end});
   if (dishonest.min) out.push_back(dishonest.min->rule);
   out.push_back(dishonest.no_end.rule);
+  if (red_list) {
+    out.insert(out.end(), {red_list->severity.rule, red_list->end, red_list->no_end.rule,
+                           red_list->refused_by});
+    if (red_list->ended_by) out.push_back(*red_list->ended_by);
+  }
   if (repair.subjects) out.push_back(repair.subjects->rule);
   for (const auto& b : repair.behaviours)
     out.push_back(b.rule);
@@ -718,6 +751,13 @@ SeverityDecision classify_severity(const PolicyProfile& p, const SeverityFacts& 
     return {p.severity_dishonest.severity,
             p.severity_dishonest.rule.id,
             "a severe-dishonesty list entry is severe by definition",
+            {}};
+  }
+  if (f.kind == Kind::red) {
+    if (!p.red_list) throw PolicyError(fmt::format("profile {} has no red_list section", p.id));
+    return {p.red_list->severity.severity,
+            p.red_list->severity.rule.id,
+            "the red list rewards; it is no sanction and severity does not apply (fixed value)",
             {}};
   }
   SeverityDecision d;
@@ -851,6 +891,18 @@ PublicityDates derive_publicity(const PolicyProfile& p, Kind kind, Severity seve
       } else {
         r.end = r.start.add_months(p.dishonest.no_end.months);
         r.end_rule = p.dishonest.no_end.rule.id;
+      }
+      break;
+    case Kind::red:
+      // Listed until its 有效期; no repair: the subject asks for nothing.
+      if (!p.red_list) throw PolicyError(fmt::format("profile {} has no red_list section", p.id));
+      r.publish_rule = p.red_list->end.id;
+      if (valid_until) {
+        r.end = *valid_until;
+        r.end_rule = p.red_list->end.id;
+      } else {
+        r.end = r.start.add_months(p.red_list->no_end.months);
+        r.end_rule = p.red_list->no_end.rule.id;
       }
       break;
   }
@@ -1057,6 +1109,12 @@ RepairCheck check_repair_eligibility(const PolicyProfile& p, const RepairSubject
   if (s.kind == Kind::license) {
     out.failures.push_back(
         {p.license.end.id, "a licence is not a sanction and cannot be repaired"});
+    return out;
+  }
+  if (s.kind == Kind::red) {
+    out.failures.push_back(
+        {p.red_list ? p.red_list->end.id : std::string("red_list.end"),
+         "a red listing is an incentive, not a sanction: there is nothing to repair"});
     return out;
   }
   if (const auto& who = p.repair.subjects;

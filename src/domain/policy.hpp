@@ -22,6 +22,8 @@
 //   periods.penalty.{minor,general,severe}.{publish {value, cite}, min {months, cite}, max {months,
 //   cite}} periods.license.{end {cite}, indefinite "2099-12-31", no_end {months, cite}}
 //   periods.dishonest.{end {cite}, min? {months, cite}, no_end {months, cite}}
+//   red_list? {severity {severity, cite}, end {cite}, no_end {months, cite}, refused_by {cite},
+//       ended_by? {events [severe_penalty|dishonest], cite}}   the red list (守信激励名单)
 //   periods.min_start? {from "decision"|"first_publication", cite}   when the minimum counts from
 //   repair.subjects? {types [legal_person|natural_person|individual_business], cite}
 //   repair.behaviours [{id, title, names [..], laws? [{law, articles? [..]}], cite}]: the catalogue
@@ -69,13 +71,14 @@
 
 namespace credit::domain {
 
-enum class Kind { license, penalty, dishonest };
+enum class Kind { license, penalty, dishonest, red };
 enum class Severity { minor, general, severe };
 
-std::string_view to_string(Kind k);       // "license" | "penalty" | "dishonest"
+std::string_view to_string(Kind k);       // "license" | "penalty" | "dishonest" | "red"
 std::string_view to_string(Severity s);   // "minor" | "general" | "severe"
 std::string_view to_chinese(Severity s);  // "轻微" | "一般" | "严重"
-// Also accepts "licence", 行政许可, 行政处罚, 失信 / 严重失信主体名单.
+// Also accepts "licence", 行政许可, 行政处罚, 失信 / 严重失信主体名单, 守信激励名单 / 诚信典型 /
+// 红名单.
 std::optional<Kind> parse_kind(std::string_view s);
 // minor/general/severe, 轻微/一般/严重 and the 失信程度 forms 轻微失信/一般失信/严重失信.
 std::optional<Severity> parse_severity(std::string_view s);
@@ -149,6 +152,17 @@ struct DishonestPeriods {
   RuleRef end;
   std::optional<MonthsRule> min;  // repair/removal application, where the profile has one
   MonthsRule no_end;              // when the listing end date is missing
+};
+
+// The red list (守信激励名单): its fixed severity (it is no sanction), its period, and how it
+// meets the records of the same subject that speak against it.
+struct RedListRules {
+  FixedSeverity severity;
+  RuleRef end;         // listed until 有效期
+  MonthsRule no_end;   // when the 有效期 is missing
+  RuleRef refused_by;  // a severe penalty in publicity or an active dishonest listing refuses
+  bool ended_by_severe_penalty = false, ended_by_dishonest = false;
+  std::optional<RuleRef> ended_by;  // a new such record ends an active red listing
 };
 
 // A law and the articles of it that define a behaviour; no articles: any article of the law.
@@ -280,6 +294,7 @@ struct PolicyProfile {
   std::array<PenaltyPeriods, 3> penalty;  // indexed by Severity
   LicensePeriods license;
   DishonestPeriods dishonest;
+  std::optional<RedListRules> red_list;  // a profile without it takes no red-list records
 
   RepairPolicy repair;
   WorkingDaysRule publication_deadline, objection_deadline;

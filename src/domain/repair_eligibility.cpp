@@ -83,8 +83,9 @@ Eligibility repair_eligibility(const PolicyProfile& p, const RepairFacts& f) {
                         f.kind_key};
   auto policy = check_repair_eligibility(p, subject, f.application_date, f.prior);
   out.refusals.insert(out.refusals.end(), policy.failures.begin(), policy.failures.end());
-  if (f.kind != Kind::license) check_evidence(p, f, out.refusals);
-  if (f.kind != Kind::license) {
+  const bool sanction = f.kind != Kind::license && f.kind != Kind::red;
+  if (sanction) check_evidence(p, f, out.refusals);
+  if (sanction) {
     const auto dates = derive_publicity(p, f.kind, f.severity, f.decision_date, std::nullopt,
                                         std::nullopt, f.first_published);
     out.allowing_rule = dates.earliest_repair ? dates.repair_rule : dates.end_rule;

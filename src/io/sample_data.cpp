@@ -117,6 +117,9 @@ class RowMaker {
       case Kind::dishonest:
         dishonest();
         break;
+      case Kind::red:
+        red();
+        break;
     }
     const bool invalid = spread(i, o_.invalid, 0);
     if (invalid) break_row(invalid_index_++);
@@ -317,6 +320,16 @@ class RowMaker {
     set("SX_YCTJ", "列入名单满三年且未再受到市场监督管理部门较重行政处罚的，可申请提前移出");
     set("SX_JJCS", "可自收到决定书之日起六十日内申请行政复议，或者六个月内依法提起行政诉讼");
     set(Role::valid_until, decided_.add_years(3).add_days(-1).iso());
+  }
+
+  void red() {
+    set(Role::category, rand(2) == 0 ? "守信激励名单" : "诚信典型");
+    set(Role::document_number,
+        fmt::format("{}市监守信〔{}〕{}号", abbr(), decided_.year(), document_serial()));
+    set(Role::basis,
+        "《关于建立完善守信联合激励和失信联合惩戒制度加快推进社会诚信建设的指导意见》");
+    set(Role::content, "行政审批“绿色通道”，容缺受理；日常监管中适当降低抽查比例和频次");
+    set(Role::valid_until, decided_.add_years(2).add_days(-1).iso());
   }
 
   // One problem per invalid row, in the order of kSampleProblems.

@@ -6,6 +6,7 @@
 #include "domain/disclosure.hpp"
 #include "domain/roles.hpp"
 #include "store/store.hpp"
+#include "util/error.hpp"
 
 namespace credit::service {
 
@@ -27,7 +28,14 @@ BatchApplier::BatchApplier(ActionContext& ctx, const domain::KindSpec& spec,
       masking_(policy.masking),
       screener_(policy.privacy, masking_),
       mode_(mode),
-      writer_(ctx.db(), spec, std::move(change)) {
+      change_(change),
+      writer_(ctx.db(), spec, std::move(change)),
+      red_list_(ctx.db(), spec, policy, domain::Date::from_days(ctx.clock.today())) {
+  if (spec.kind == domain::Kind::red && !policy.red_list)
+    fail(ErrorCode::policy_refused,
+         fmt::format("the active profile {} has no red_list section: it takes no red-list records",
+                     policy.id),
+         "add the red_list rules to the profile (docs/red-list.md) or set a profile that has them");
   strict_privacy = policy.privacy.strict_import;
   for (size_t f = 0; f < spec.fields.size(); ++f)
     if (spec.fields[f].free_text) free_text_.push_back(static_cast<int>(f));
@@ -168,6 +176,10 @@ bool BatchApplier::apply(std::span<const std::string_view> raw, const RowOrigin&
     report(origin, privacy);
     return false;
   }
+  if (auto conflict = red_list_conflict()) {
+    report(origin, {*conflict});
+    return false;
+  }
   ApplyResult result = mode_ == RunMode::commit ? writer_.commit(row_, origin.line, origin.file)
                                                 : writer_.stage(row_, origin.file, origin.line);
   if (result.outcome == Outcome::rejected) {
@@ -178,6 +190,7 @@ bool BatchApplier::apply(std::span<const std::string_view> raw, const RowOrigin&
   warn(origin, row_.warnings);
   warn(origin, privacy);
   if (result.outcome == Outcome::deferred) return true;  // counted when applied (absorb)
+  end_red_listings(origin, result.outcome);
   ++counts_.accepted;
   switch (result.outcome) {
     case Outcome::inserted:
@@ -206,6 +219,36 @@ void BatchApplier::absorb(const BatchApplier& later) {
   counts_.unchanged += c.unchanged;
   for (const auto& r : later.kept_)
     if (kept_.size() < kStoredRejects) kept_.push_back(r);
+}
+
+std::optional<domain::FieldIssue> BatchApplier::red_list_conflict() {
+  auto why = red_list_.refusal(row_);
+  if (!why) return std::nullopt;
+  // The USCC names the subject; a natural person's name is not repeated in the rejects.
+  if (row_.has_uscc)
+    return domain::FieldIssue{spec_.field(domain::Role::uscc),
+                              row_.value(spec_, domain::Role::uscc), *why};
+  return domain::FieldIssue{spec_.field(domain::Role::subject_name), "", *why};
+}
+
+void BatchApplier::end_red_listings(const RowOrigin& origin, Outcome outcome) {
+  if (outcome != Outcome::inserted && outcome != Outcome::updated) return;
+  const auto rule = red_list_.ending_rule(row_);
+  if (!rule) return;
+  const auto listings = red_list_.active_listings(row_);
+  if (listings.empty()) return;
+  const bool commit = mode_ == RunMode::commit;
+  if (commit) red_list_.end(listings, row_, *rule, change_);
+  std::vector<domain::FieldIssue> notes;
+  for (const auto& l : listings) {
+    if (commit) ctx_.audit.targets.push_back(fmt::format("record:{}", l.id));
+    notes.push_back({spec_.field(domain::Role::document_number),
+                     row_.value(spec_, domain::Role::document_number),
+                     fmt::format("{} the subject's red listing record {} ({}): {} ({})",
+                                 commit ? "ends" : "approval will end", l.id, l.document_number,
+                                 rule->id, rule->cite)});
+  }
+  warn(origin, notes);
 }
 
 void BatchApplier::save_rejects(int64_t batch_id, int64_t first_seq) {

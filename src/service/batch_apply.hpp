@@ -13,6 +13,7 @@
 #include "service/action.hpp"
 #include "service/deferred_indexes.hpp"
 #include "service/record_writer.hpp"
+#include "service/red_list_guard.hpp"
 
 namespace credit::service {
 
@@ -84,6 +85,11 @@ class BatchApplier {
   // One issue per free-text field holding personal data: the field and the kinds of data, never
   // the value (the subject's own name is expected there and masked on output, so not reported).
   std::vector<domain::FieldIssue> privacy_issues() const;
+  // A red-list row refused for a conflicting record (profile red_list.refused_by).
+  std::optional<domain::FieldIssue> red_list_conflict();
+  // A severe record or dishonest listing ends the subject's active red listings (profile
+  // red_list.ended_by) when committed; staged, it warns that approval will.
+  void end_red_listings(const RowOrigin& origin, Outcome outcome);
 
   ActionContext& ctx_;
   const domain::KindSpec& spec_;
@@ -92,7 +98,9 @@ class BatchApplier {
   domain::Screener screener_;
   std::vector<int> free_text_;  // field indices
   RunMode mode_;
+  ChangeInfo change_;
   RecordWriter writer_;
+  RedListGuard red_list_;
   domain::ValidatedRow row_;
   BatchCounts counts_;
   std::vector<RejectNote> kept_;

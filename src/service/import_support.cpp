@@ -13,7 +13,7 @@ domain::Kind require_kind(const std::string& name) {
   auto kind = domain::parse_kind(name);
   if (!kind)
     fail(ErrorCode::bad_input, fmt::format("'{}' is not a record kind", name),
-         "kinds: penalty, license, dishonest");
+         "kinds: penalty, license, dishonest, red");
   return *kind;
 }
 

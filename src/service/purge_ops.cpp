@@ -19,7 +19,7 @@ namespace {
 
 // The due records, by an index range on (status, publicity_until).
 constexpr const char* kDue =
-    "status IN ('active', 'published') AND publicity_until < ?6 AND kind {} 'dishonest'";
+    "status IN ('active', 'published') AND publicity_until < ?6 AND kind {} ('dishonest', 'red')";
 
 // "3-7,12,15-16": the affected ids in one audit entry, however many; at most `limit` characters
 // (the rest is counted, and record_versions has every record's own row).
@@ -40,8 +40,9 @@ std::string id_ranges(const std::vector<int64_t>& ids, size_t limit = 64 * 1024)
 }
 
 std::vector<int64_t> due_ids(store::Db& db, const std::string& on, bool listings) {
-  auto s = db.prepare(fmt::format("SELECT id FROM records WHERE {} AND {} ORDER BY id",
-                                  fmt::format(kDue, listings ? "=" : "<>"), visible_record("id")));
+  auto s =
+      db.prepare(fmt::format("SELECT id FROM records WHERE {} AND {} ORDER BY id",
+                             fmt::format(kDue, listings ? "IN" : "NOT IN"), visible_record("id")));
   s.bind(6, on);
   std::vector<int64_t> ids;
   while (s.step())

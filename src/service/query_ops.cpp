@@ -113,7 +113,7 @@ QueryFilter read_filter(ActionContext& ctx) {
         auto k = domain::parse_kind(s);
         return k ? std::optional(domain::to_string(*k)) : std::nullopt;
       },
-      "license, penalty, dishonest");
+      "license, penalty, dishonest, red");
   f.status =
       choice_param(ctx, "status", parse_status, "active, published, expired, repaired, revoked");
   f.severity = choice_param(

@@ -14,8 +14,8 @@ constexpr const char* kColumns =
     "r.document_number, r.authority, r.authority_uscc, r.source_dept_uscc, r.decided_on, "
     "r.publicity_start, r.publicity_until, r.disclosure, r.under_repair, r.disputed, r.archived";
 
-constexpr std::array<domain::Kind, 3> kAllKinds = {domain::Kind::license, domain::Kind::penalty,
-                                                   domain::Kind::dishonest};
+constexpr std::array<domain::Kind, 4> kAllKinds = {domain::Kind::license, domain::Kind::penalty,
+                                                   domain::Kind::dishonest, domain::Kind::red};
 
 std::string sql_list(const std::vector<std::string>& items) {
   std::string out;

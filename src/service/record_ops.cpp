@@ -196,7 +196,9 @@ Json history_json(store::Db& db, const StoredRecord& r, const Masker& mask) {
 // published_on, with the rule and what it counted from.
 void repair_start_from_publication(const domain::PolicyProfile& p, Json& record) {
   const auto kind = domain::parse_kind(record["kind"].get<std::string>());
-  if (!p.min_from_publication || !kind || *kind == domain::Kind::license) return;
+  if (!p.min_from_publication || !kind || *kind == domain::Kind::license ||
+      *kind == domain::Kind::red)
+    return;
   const auto severity = domain::parse_severity(record["severity"].get<std::string>());
   const auto decided = domain::Date::parse_iso(record["decided_on"].get<std::string>());
   if (!severity || !decided) return;

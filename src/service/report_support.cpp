@@ -233,7 +233,7 @@ std::string authority_name(store::Db& db, const std::string& uscc) {
   // The natural key's index leads with the kind: naming every kind lets SQLite use it.
   return first_name(db,
                     "SELECT authority FROM records WHERE kind IN ('license', 'penalty', "
-                    "'dishonest') AND authority_uscc = ? AND " +
+                    "'red', 'dishonest') AND authority_uscc = ? AND " +
                         visible_record("id") + " LIMIT 1",
                     uscc);
 }

@@ -224,8 +224,8 @@ Principal Service::authenticate(const Call& call) {
     fail(ErrorCode::unauthenticated, "the token is not valid for this store",
          "check that the token belongs to this store and was not rotated; an administrator can "
          "issue a new one with `credit user token NAME`");
-  Principal who{stmt.column_int64(0), stmt.column_text(1), stmt.column_text(2),
-                stmt.column_text(3), ""};
+  Principal who{stmt.column_int64(0), stmt.column_text(1), stmt.column_text(2), stmt.column_text(3),
+                ""};
   if (stmt.column_int64(5) != 0)
     throw Error(ErrorCode::unauthenticated, fmt::format("user '{}' is disabled", who.name),
                 "ask an administrator to re-enable the account (`credit user enable`)");
