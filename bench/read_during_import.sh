@@ -33,7 +33,7 @@ for u in "op operator $DEPT" "rev reviewer $DEPT" "viewer viewer"; do
     --token-file "$dir/admin.token" --format json 2>/dev/null | token_of >"$dir/$1.token"
   chmod 600 "$dir/$1.token"
 done
-"$CREDIT" --store "$store" import authorize --kind penalty --until 2099-12-31 \
+"$CREDIT" --store "$store" import authorize --kind penalty --until "$(date -d '+365 days' +%F)" \
   --token-file "$dir/rev.token" -q
 "$CREDIT" --store "$store" import "$(csv_for 20000 7)" --kind penalty --token-file "$dir/op.token" -q
 X=$(sqlite3 "$store" "select uscc from records where uscc is not null limit 1 offset 5000")

@@ -25,7 +25,7 @@ one_run() {  # one_run LABEL FILE → "seconds peak_kib"
     "$CREDIT" init --format json 2>/dev/null | token >"$dir/admin"
     "$CREDIT" user add op --role operator --dept $DEPT --token-file "$dir/admin" --format json 2>/dev/null | token >"$dir/op"
     "$CREDIT" user add rev --role reviewer --dept $DEPT --token-file "$dir/admin" --format json 2>/dev/null | token >"$dir/rev")
-  "$CREDIT" import authorize --kind penalty --until 2099-12-31 --token-file "$dir/rev" -q
+  "$CREDIT" import authorize --kind penalty --until "$(date -d '+365 days' +%F)" --token-file "$dir/rev" -q
   /usr/bin/time -f "%e %M" -o "$dir/time" "$CREDIT" import "$2" --kind penalty --token-file "$dir/op" --quiet
   local n
   n=$(sqlite3 "$CREDIT_STORE" "select count(*) from records")

@@ -2,7 +2,7 @@
 function __credit_path
     set -l path ""
     for t in (commandline -opc)[2..-1]
-        if contains -- "$path/$t" "/init" "/migrate" "/user" "/user/add" "/user/list" "/user/disable" "/user/enable" "/user/token" "/whoami" "/policy" "/policy/show" "/policy/list" "/policy/set" "/import" "/import/approve" "/import/reject" "/import/list" "/import/show" "/import/authorize" "/import/authorizations" "/record" "/record/show" "/record/amend" "/record/revoke" "/query" "/repair" "/repair/submit" "/repair/approve" "/repair/reject" "/repair/object" "/repair/annul" "/repair/list" "/repair/show" "/objection" "/objection/file" "/objection/resolve" "/objection/list" "/privacy" "/privacy/scan" "/publish" "/purge-expired" "/report" "/report/summary" "/report/compliance" "/report/expiring" "/report/activity" "/calendar" "/calendar/show" "/calendar/load" "/audit" "/audit/export" "/audit/verify" "/audit/checkpoint" "/audit/key" "/serve"
+        if contains -- "$path/$t" "/init" "/migrate" "/user" "/user/add" "/user/list" "/user/disable" "/user/enable" "/user/token" "/whoami" "/policy" "/policy/show" "/policy/list" "/policy/set" "/import" "/import/approve" "/import/reject" "/import/list" "/import/show" "/import/authorize" "/import/authorizations" "/record" "/record/show" "/record/amend" "/record/revoke" "/query" "/repair" "/repair/submit" "/repair/approve" "/repair/reject" "/repair/object" "/repair/annul" "/repair/list" "/repair/show" "/objection" "/objection/file" "/objection/resolve" "/objection/list" "/privacy" "/privacy/scan" "/consent" "/consent/add" "/consent/revoke" "/consent/list" "/publish" "/purge-expired" "/report" "/report/summary" "/report/compliance" "/report/expiring" "/report/activity" "/calendar" "/calendar/show" "/calendar/load" "/audit" "/audit/export" "/audit/verify" "/audit/checkpoint" "/audit/key" "/serve"
             set path "$path/$t"
         end
     end
@@ -20,6 +20,7 @@ complete -c credit -n "test (__credit_path) = ''" -a query -d 'find records by c
 complete -c credit -n "test (__credit_path) = ''" -a repair -d 'credit repair (信用修复): submit with evidence, approve or reject, public notice'
 complete -c credit -n "test (__credit_path) = ''" -a objection -d 'objections to records (异议): file, resolve, list'
 complete -c credit -n "test (__credit_path) = ''" -a privacy -d 'find personal data that departments wrote into free text'
+complete -c credit -n "test (__credit_path) = ''" -a consent -d 'subjects'\'' authorisations for authorised queries (授权查询)'
 complete -c credit -n "test (__credit_path) = ''" -a publish -d 'deliver the next release to the credit portal: what to publish and what to withdraw'
 complete -c credit -n "test (__credit_path) = ''" -a purge-expired -d 'withdraw and archive records whose publicity period ended; end expired listings'
 complete -c credit -n "test (__credit_path) = ''" -a report -d 'statistics and compliance reports: table, csv, json, markdown, or html with charts'
@@ -143,6 +144,16 @@ complete -c credit -n "test (__credit_path) = '/objection/list'" -l overdue -d '
 complete -c credit -n "test (__credit_path) = '/objection/list'" -l limit -x -d 'at most this many (default 100)'
 complete -c credit -n "test (__credit_path) = '/privacy'" -a scan -d 'records whose free text would show personal data before screening, with counts'
 complete -c credit -n "test (__credit_path) = '/privacy/scan'" -l limit -x -d 'list at most N records (0: the counts only)'
+complete -c credit -n "test (__credit_path) = '/consent'" -a add -d 'record a subject'\''s authorisation: purpose, kinds of record, last day, evidence'
+complete -c credit -n "test (__credit_path) = '/consent'" -a revoke -d 'revoke an authorisation (the subject withdrew it)'
+complete -c credit -n "test (__credit_path) = '/consent'" -a list -d 'list authorisations and their state'
+complete -c credit -n "test (__credit_path) = '/consent/add'" -l subject -x -a 'USCC ID-NUMBER' -d 'the organisation'\''s USCC or the person'\''s ID number'
+complete -c credit -n "test (__credit_path) = '/consent/add'" -l purpose -x -d 'what the subject authorised the query for'
+complete -c credit -n "test (__credit_path) = '/consent/add'" -l scope -x -d 'the kinds of record it covers (comma-separated)'
+complete -c credit -n "test (__credit_path) = '/consent/add'" -l until -x -d 'the last day it covers, YYYY-MM-DD (at most the profile'\''s maximum validity)'
+complete -c credit -n "test (__credit_path) = '/consent/add'" -l evidence -r -F -d 'the subject'\''s signed authorisation; only its SHA-256 digest is kept'
+complete -c credit -n "test (__credit_path) = '/consent/revoke'" -l reason -x -d 'why: kept with it and in the audit log'
+complete -c credit -n "test (__credit_path) = '/consent/list'" -l subject -x -a 'USCC ID-NUMBER' -d 'only this subject'\''s'
 complete -c credit -n "test (__credit_path) = '/publish'" -l out -r -F -d 'write the release into DIR/release-NNNNNN (manifest.json, upsert.ndjson, withdraw.ndjson), atomically'
 complete -c credit -n "test (__credit_path) = '/publish'" -l to -x -d 'POST the release to the portal at this https:// URL; it counts as delivered once the portal answers 2xx'
 complete -c credit -n "test (__credit_path) = '/publish'" -l portal-cacert -r -F -d 'trust the CA certificate in this PEM FILE for the portal (a private CA); the portal'\''s certificate is always verified'

@@ -20,7 +20,7 @@ visible="select count(*) from records where id < coalesce((select cast(value as 
   from settings where key = 'records.hidden_from'), 9223372036854775807)"
 loading_marks="select count(*) from settings where key in ('import.loading', 'records.hidden_from')"
 # Any write first removes a batch whose process is gone.
-recovering_write() { credit import authorize --kind license --until 2099-12-31 --token-file rev.token -q; }
+recovering_write() { credit import authorize --kind license --until "$(authorize_until)" --token-file rev.token -q; }
 
 # How long an undisturbed import of this size takes here, to aim the kills inside it.
 credit generate sample --dept $DEPT --rows $ROWS --seed 100 >warmup.csv
@@ -117,7 +117,7 @@ add_user f.db fadmin.token frev reviewer $DEPT
 add_user f.db fadmin.token fpub publisher
 add_user f.db fadmin.token faud auditor
 q() { sqlite3 f.db "$1"; }
-credit import authorize --kind penalty --until 2099-12-31 --token-file frev.token -q
+credit import authorize --kind penalty --until "$(authorize_until)" --token-file frev.token -q
 credit generate sample --dept $DEPT --rows 3000 --seed 49 --authorities 8 --shuffle >first.csv
 credit import first.csv --kind penalty --token-file fop.token -q
 before=$(q "$visible")
@@ -174,7 +174,7 @@ expect_err "import batch $batch is being loaded" "and says which"
 expect_eq "$(q "select count(*) from records") $(q "$loading_marks")" "$((before + hidden)) 2" \
   "a live loading batch is not removed"
 q "update settings set value = json_set(value, '\$.pid', $pid) where key = 'import.loading'"
-credit import authorize --kind license --until 2099-12-31 --token-file frev.token -q
+credit import authorize --kind license --until "$(authorize_until)" --token-file frev.token -q
 expect_eq "$(q "select count(*) from records")" "$before" "the next write removed the frozen batch"
 expect_eq "$(q "select count(*) from import_batches where id = $batch")" 0 "its batch row too"
 expect_eq "$(q "$loading_marks")" 0 "and the loading marks"

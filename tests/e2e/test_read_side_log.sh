@@ -8,7 +8,7 @@ new_store s.db admin.token
 export CREDIT_STORE=s.db
 add_user s.db admin.token op operator $DEPT
 add_user s.db admin.token rev reviewer $DEPT
-credit import authorize --kind penalty --until 2099-12-31 --token-file rev.token -q
+credit import authorize --kind penalty --until "$(authorize_until)" --token-file rev.token -q
 add_user s.db admin.token view viewer
 add_user s.db admin.token aud auditor
 credit generate sample --dept $DEPT --rows 200 --seed 1 >small.csv

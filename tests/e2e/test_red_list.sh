@@ -15,7 +15,7 @@ C=121200004013590816 # a severe penalty first: refused
 D=91110105MA01ABCD13 # red-listed, then put on a dishonest list: ended
 export CREDIT_NOW=2026-05-06T10:00:00+08:00
 department_store $DEPT
-credit import authorize --kind dishonest --until 2099-12-31 --token-file rev.token -q
+credit import authorize --kind dishonest --until "$(authorize_until)" --token-file rev.token -q
 add_user s.db admin.token viewer viewer
 export CREDIT_TOKEN_FILE=op.token
 q() { sqlite3 s.db "$1"; }

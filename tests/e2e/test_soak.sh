@@ -20,7 +20,7 @@ export CREDIT_STORE=s.db
 for i in 0 1 2 3; do
   add_user s.db admin.token op$i operator ${DEPTS[$i]}
   add_user s.db admin.token rev$i reviewer ${DEPTS[$i]}
-  credit import authorize --kind penalty --until 2099-12-31 --token-file rev$i.token -q
+  credit import authorize --kind penalty --until "$(authorize_until)" --token-file rev$i.token -q
 done
 add_user s.db admin.token pub publisher
 add_user s.db admin.token view viewer
