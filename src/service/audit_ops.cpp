@@ -105,13 +105,17 @@ Json checkpoint_window(ActionContext& ctx, Json& warnings) {
   } else {
     w["checkpoint_seq"] = Json();
     w["checkpoint_at"] = Json();
+    // No checkpoint yet: the window opened with the store's first entry, so a new store is
+    // not overdue on its first day.
+    auto first = db.prepare("SELECT COALESCE(ts_sim, ts_utc) FROM audit_log ORDER BY seq LIMIT 1");
+    if (first.step()) made = parse_timestamp(first.column_text(0));
   }
   auto count = db.prepare("SELECT count(*) FROM audit_log WHERE seq > ?");
   count.bind(1, after_seq);
   count.step();
   const int64_t entries_after = count.column_int64(0);
   w["entries_after"] = entries_after;
-  const auto age = made ? ctx.clock.now() - *made : std::chrono::microseconds::max();
+  const auto age = made ? ctx.clock.now() - *made : std::chrono::microseconds::zero();
   const bool overdue = entries_after > 0 && age > std::chrono::days(interval);
   w["overdue"] = overdue;
   if (overdue)
@@ -119,8 +123,8 @@ Json checkpoint_window(ActionContext& ctx, Json& warnings) {
         "{} entries follow the newest checkpoint{}, older than {} days ({}): removing them "
         "would go unnoticed until the next one",
         entries_after,
-        made ? fmt::format(" (entry {}, {})", after_seq, w["checkpoint_at"].get<std::string>())
-             : " (there is none)",
+        after_seq ? fmt::format(" (entry {}, {})", after_seq, w["checkpoint_at"].get<std::string>())
+                  : " (there is none, and the first entry is)",
         interval, rule));
   return w;
 }

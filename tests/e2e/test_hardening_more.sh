@@ -158,8 +158,11 @@ expect_eq "$(json_get .has_data <<<"$OUT")" "false" "nothing was stored"
 run credit audit verify --token-file aud.token --format json
 expect_rc 0 "audit verify without any checkpoint"
 expect_eq "$(json_get .since_checkpoint.checkpoint_seq <<<"$OUT")" null "no checkpoint yet"
-expect_eq "$(json_get .since_checkpoint.overdue <<<"$OUT")" true "overdue without one"
-expect_err "warning: [0-9]+ entries follow the newest checkpoint \(there is none\), older than 7 days \(national-2026/platform.checkpoint_interval\)" \
+expect_eq "$(json_get .since_checkpoint.overdue <<<"$OUT")" false "a new store is not overdue"
+grep -q warning <<<"$ERR" && fail "no warning on a store's first day" || pass
+CREDIT_NOW=2026-05-14T10:00:00+08:00 run credit audit verify --token-file aud.token --format json
+expect_eq "$(json_get .since_checkpoint.overdue <<<"$OUT")" true "overdue once the first entry is older than the interval"
+expect_err "warning: [0-9]+ entries follow the newest checkpoint \(there is none, and the first entry is\), older than 7 days \(national-2026/platform.checkpoint_interval\)" \
   "a warning says so"
 run credit audit checkpoint --token-file aud.token -q
 expect_rc 0 "sign a checkpoint"
