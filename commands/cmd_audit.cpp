@@ -90,10 +90,15 @@ void run_export(Context& ctx, const ExportOptions& o) {
   }
   std::string sha256 = file->finish();
   auto manifest = make_manifest(o, writer, result, sha256, file->bytes());
+  // The old manifest goes first and the new one last: a kill in between leaves an export without
+  // a manifest (verify says so), never an export beside a manifest that describes another one.
   io::AtomicFile manifest_file(store::manifest_path_for(o.out));
   manifest_file.write(manifest.to_json().dump(2) + "\n");
-  manifest_file.commit();
+  manifest_file.finish();
+  std::error_code ignored;
+  std::filesystem::remove(store::manifest_path_for(o.out), ignored);
   file->commit();
+  manifest_file.commit();
   if (ctx.out().format() != io::Format::table) return ctx.out().object(manifest.to_json());
   ctx.out().say(writer.count() == 0
                     ? fmt::format("no entries matched; wrote an empty export to {}", o.out)

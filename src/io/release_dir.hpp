@@ -55,6 +55,7 @@ class ReleaseDir {
   [[noreturn]] void failed(const std::string& what) const;
 
   std::string parent_, temp_;
+  int lock_fd_ = -1;  // holds the temporary directory while this run writes it
   std::map<std::string, File> files_;
   bool committed_ = false;
 };

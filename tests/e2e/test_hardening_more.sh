@@ -104,6 +104,27 @@ print(p.returncode, p.stderr.decode().strip() or "-")
 PY
 expect_eq "$(cat pipe.txt)" "141 -" "a closed pipe with SIGPIPE ignored: exit 141, no message"
 
+# --- 7. crash leftovers: the next run removes what a killed one left, never what a live one writes ---
+# A writer holds a lock on its temporary while it lives; a killed one's lock is gone.
+printf 'half an export' >q.ndjson.tmp-Ab3xYz
+printf 'being written' >q.ndjson.tmp-Live01
+flock q.ndjson.tmp-Live01 sleep 60 &
+holder=$!
+for _ in $(seq 1 50); do flock -n q.ndjson.tmp-Live01 true || break; sleep 0.1; done
+run credit audit export --out q.ndjson --token-file aud.token
+expect_rc 0 "an export beside leftovers"
+[[ ! -e q.ndjson.tmp-Ab3xYz ]] && pass || fail "a killed export's temporary is removed by the next"
+[[ -e q.ndjson.tmp-Live01 ]] && pass || fail "a concurrent export's temporary is kept"
+kill $holder 2>/dev/null
+wait $holder 2>/dev/null
+run credit audit verify --export q.ndjson --token-file aud.token
+expect_rc 0 "the export verifies against its manifest"
+mkdir -p rel/.release.tmp-Ab3xYz && printf 'half a release' >rel/.release.tmp-Ab3xYz/upserts.ndjson
+run credit publish --out rel --token-file pub.token
+expect_rc 0 "a release beside a killed one's directory"
+[[ ! -e rel/.release.tmp-Ab3xYz ]] && pass || fail "a killed publish's directory is removed"
+ls -a rel | grep -q '^\.release\.tmp-' && fail "no temporary is left by a finished publish" || pass
+
 # --- 8. a token an administrator issued for another account is marked until its owner rotates it ---
 credit user token op --token-file admin.token --token-out op-by-admin.token
 run credit user list --token-file admin.token --format json

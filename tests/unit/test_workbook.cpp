@@ -100,3 +100,21 @@ TEST_CASE("workbook: a sheet that does not exist is named with the ones that do"
   CHECK_THROWS_WITH_AS(open_workbook(peeked, io::InputFormat::xls, {"其他", {}}),
                        doctest::Contains("no sheet \"其他\"; the workbook has: 1 处罚信息"), Error);
 }
+
+TEST_CASE("workbook: a compound-file directory FreeXL would overrun is refused as damaged") {
+  std::string path = std::string(CREDIT_SOURCE_DIR) + "/tests/fuzz/corpus/workbook/small.xls";
+  const std::string seed = read_text_file(path);
+  // The directory's first entry (Root Entry) with a name length of 0x7400 bytes, then of 0: the
+  // first made FreeXL 1.0.6 read 29 KB past its stack buffer (found by the mutated-seed test).
+  const size_t directory = (static_cast<unsigned char>(seed[0x30]) + 1) * 512;
+  for (uint16_t length : {0x7400, 0}) {
+    std::string bytes = seed;
+    bytes[directory + 0x40] = static_cast<char>(length & 0xFF);
+    bytes[directory + 0x41] = static_cast<char>(length >> 8);
+    auto source = io::make_string_source(bytes, "bad.xls");
+    io::PeekedSource peeked(*source, kMagicBytes);
+    CHECK_THROWS_WITH_AS(open_workbook(peeked, io::InputFormat::xls, {}),
+                         doctest::Contains("bad.xls: directory entry 1 has an invalid name length"),
+                         Error);
+  }
+}

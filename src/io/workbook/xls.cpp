@@ -4,6 +4,10 @@
 #include <fmt/format.h>
 #include <freexl.h>
 
+#include <array>
+#include <cstdint>
+#include <fstream>
+
 #include "io/workbook/book.hpp"
 #include "io/workbook/cells.hpp"
 #include "util/error.hpp"
@@ -20,6 +24,45 @@ namespace {
           : "the workbook is damaged or not Excel 97–2003: open it in a spreadsheet program and "
             "save it again (as .xlsx, .xls or CSV)";
   fail(ErrorCode::bad_input, fmt::format("{}: {} (FreeXL error {})", label, what, code), hint);
+}
+
+uint32_t little_endian(const char* bytes, int size) {
+  uint32_t value = 0;
+  for (int i = size - 1; i >= 0; --i)
+    value = value << 8 | static_cast<unsigned char>(bytes[i]);
+  return value;
+}
+
+// FreeXL 1.0.6 trusts the compound file's directory: a name length above the 64 bytes an entry
+// holds makes it read past its stack buffer, and a length of 0 makes it write one byte past an
+// empty allocation. So the entries it will scan (the first directory sector, up to the Workbook
+// stream) are checked here first; Office, WPS and xlwt never write such entries.
+void check_directory(const std::string& path, const std::string& label) {
+  std::ifstream in(path, std::ios::binary);
+  std::array<char, 512> header{};
+  if (!in.read(header.data(), header.size()))
+    fail_xls(label, "the compound file header is truncated", FREEXL_CFBF_READ_ERROR);
+  uint32_t shift = little_endian(&header[0x1E], 2);
+  if (shift != 9 && shift != 12)
+    fail_xls(label, "the compound file has an invalid sector size",
+             FREEXL_CFBF_INVALID_SECTOR_SIZE);
+  uint64_t sector_size = uint64_t{1} << shift;
+  uint64_t directory = little_endian(&header[0x30], 4);
+  std::vector<char> block(sector_size);
+  if (!in.seekg(static_cast<std::streamoff>((directory + 1) * sector_size)) ||
+      !in.read(block.data(), static_cast<std::streamsize>(block.size())))
+    fail_xls(label, "the compound file directory cannot be read", FREEXL_CFBF_READ_ERROR);
+  for (size_t entry = 0; entry < (shift == 12 ? 32U : 4U); ++entry) {
+    const char* at = block.data() + entry * 128;
+    uint32_t name_size = little_endian(at + 0x40, 2);
+    if (name_size < 2 || name_size > 64 || name_size % 2 != 0)
+      fail_xls(label, fmt::format("directory entry {} has an invalid name length", entry + 1),
+               FREEXL_CFBF_READ_ERROR);
+    std::string name;
+    for (uint32_t i = 0; i + 2 < name_size; i += 2)
+      name += at[i];  // ASCII is enough to compare
+    if (name == "Workbook" || name == "Book") return;
+  }
 }
 
 class XlsRows : public SheetRows {
@@ -78,6 +121,7 @@ class XlsRows : public SheetRows {
 class XlsBook : public Book {
  public:
   XlsBook(const std::string& path, const std::string& label) : label_(label) {
+    check_directory(path, label);
     int rc = freexl_open(path.c_str(), &handle_);
     if (rc != FREEXL_OK) {
       freexl_close(handle_);
@@ -85,8 +129,9 @@ class XlsBook : public Book {
       fail_xls(label, "not a readable .xls workbook", rc);
     }
     unsigned int count = 0;
+    // FreeXL 1.0.6 answers FREEXL_BIFF_PLAIN or, for an obfuscated workbook, not that.
     if (freexl_get_info(handle_, FREEXL_BIFF_PASSWORD, &count) == FREEXL_OK &&
-        count == FREEXL_BIFF_OBFUSCATED)
+        count != FREEXL_BIFF_PLAIN)
       fail_xls(label, "the workbook is password-protected", FREEXL_BIFF_PASSWORD);
     rc = freexl_get_info(handle_, FREEXL_BIFF_SHEET_COUNT, &count);
     if (rc != FREEXL_OK) fail_xls(label, "cannot list the sheets", rc);
