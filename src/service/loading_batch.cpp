@@ -58,14 +58,21 @@ void put_setting(store::Db& db, const char* key, const std::string& value) {
   s.bind(1, key).bind(2, value).run();
 }
 
+// One scalar subquery per statement (SQLite evaluates it once); no loading batch: no bound.
+std::string compared_with_hidden_from(std::string_view id, std::string_view op) {
+  return fmt::format(
+      "{} {} coalesce((SELECT CAST(value AS INTEGER) FROM settings WHERE key = '{}'), "
+      "9223372036854775807)",
+      id, op, kHiddenFromKey);
+}
 }  // namespace
 
 std::string visible_record(std::string_view id) {
-  // One scalar subquery per statement (SQLite evaluates it once); no loading batch: no bound.
-  return fmt::format(
-      "{} < coalesce((SELECT CAST(value AS INTEGER) FROM settings WHERE key = '{}'), "
-      "9223372036854775807)",
-      id, kHiddenFromKey);
+  return compared_with_hidden_from(id, "<");
+}
+
+std::string hidden_record(std::string_view id) {
+  return compared_with_hidden_from(id, ">=");
 }
 
 std::string visible_batch(std::string_view id) {

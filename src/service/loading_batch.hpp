@@ -30,6 +30,8 @@ inline constexpr const char* kLoadingKey = "import.loading";
 
 // SQL true for a record readers may see; `id` names its id column ("r.id", "records.id", "id").
 std::string visible_record(std::string_view id);
+// Its negation, written so that SQLite searches the id range (NOT (…) would scan).
+std::string hidden_record(std::string_view id);
 // SQL true for an import batch readers may see (a loading batch is not seen).
 std::string visible_batch(std::string_view id);
 

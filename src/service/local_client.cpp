@@ -2,8 +2,12 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <thread>
+
 #include "net/remote.hpp"
 #include "service/client.hpp"
+#include "service/loading_batch.hpp"
 #include "service/service.hpp"
 #include "store/store.hpp"
 #include "util/error.hpp"
@@ -23,6 +27,7 @@ class LocalClient : public Client {
     auto store = call.action == "store.migrate" ? store::Store::open_any_version(path_)
                                                 : store::Store::open(path_);
     store->wait_for_writers(wait_.limit, notice());
+    wait_for_loading_batch(*store, call.action);
     Service service(*store, clock_);
     return service.call(call);
   }
@@ -40,6 +45,25 @@ class LocalClient : public Client {
       for (const char* suffix : {"", "-wal", "-shm"})
         ::unlink((path_ + suffix).c_str());
       throw;
+    }
+  }
+
+  // Between its chunks a large batch lets other writers in, but not other imports or approvals
+  // (refuse_while_loading): those wait for it here like for a write lock, up to --wait, and then
+  // run — or, when the wait runs out, are refused as before (exit 8).
+  void wait_for_loading_batch(store::Store& store, const std::string& action) {
+    if (action != "import.run" && action != "import.approve") return;
+    const auto deadline = std::chrono::steady_clock::now() + wait_.limit;
+    for (int64_t told = 0;;) {
+      auto loading = loading_batch(store.db());
+      if (!loading || loading->stale() || std::chrono::steady_clock::now() >= deadline) return;
+      if (wait_.notice && loading->batch != told)
+        wait_.notice(fmt::format(
+            "waiting for import batch {}, loaded by process {} since {} (up to {}; --wait sets "
+            "how long)",
+            loading->batch, loading->pid, loading->since, store::format_wait(wait_.limit)));
+      told = loading->batch;
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
     }
   }
 

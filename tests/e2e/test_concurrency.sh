@@ -72,6 +72,27 @@ expect_err "not a duration" "the usage error says why"
 
 expect_eq "$(sqlite3 s.db "select group_concat(name) from users where name in ('v1', 'v2', 'v4', 'v5', 'v6')")" \
   "v2,v4" "the writers that waited were added, those that gave up were not"
+# --- a second import waits for a large batch loading in bounded transactions, then runs ---
+add_user s.db admin.token rev reviewer $DEPT
+credit import authorize --kind penalty --until "$(authorize_until)" --token-file rev.token -q
+credit generate sample --dept $DEPT --rows 20000 --seed 7 >chunked.csv
+credit generate sample --dept $DEPT --rows 50 --seed 8 >small.csv
+CREDIT_CHUNK_ROWS=1000 "$CREDIT_BIN" import chunked.csv --kind penalty --token-file op.token -q \
+  >chunked.log 2>&1 &
+LOADER=$!
+loading() { sqlite3 s.db "select count(*) from settings where key = 'import.loading'"; }
+for _ in $(seq 500); do [[ $(loading) == 1 ]] && break; sleep 0.02; done
+[[ $(loading) == 1 ]] && pass || fail "the large batch never started loading"
+run credit import small.csv --kind penalty --token-file op.token --wait 0
+expect_rc 8 "--wait 0: an import is refused while a large batch loads"
+run credit import small.csv --kind penalty --token-file op.token --wait 2m --format json
+expect_rc 0 "with time to wait, the import waits for the loading batch and then runs"
+expect_eq "$(json_get .status <<<"$OUT")" committed "the waiting import committed"
+wait $LOADER && pass || fail "the large batch failed: $(cat chunked.log)"
+expect_eq "$(sqlite3 s.db "select group_concat(inserted) from (select inserted from import_batches
+  where status = 'committed' order by id desc limit 2)")" "50,20000" \
+  "the large batch committed first, the waiting one after it"
+
 run credit audit verify --token-file aud.token
 expect_rc 0 "the audit chain is intact"
 expect_eq "$(sqlite3 s.db "pragma integrity_check")" "ok" "integrity"
