@@ -24,9 +24,19 @@ void setup(CLI::App& app, Context& ctx) {
   app.add_option("--key", opts->key_file, "the certificate's private key, PEM (unencrypted)")
       ->required()
       ->type_name(kFileType);
-  app.add_option("--threads", opts->threads, "how many requests are served at once")
+  app.add_option("--threads", opts->threads,
+                 "how many connections are served at once (each holds a thread until it closes)")
+      ->default_str("32")
+      ->type_name("N");
+  app.add_option("--connections-per-address", opts->connections_per_address,
+                 "how many connections one client address may hold open; more are closed at once")
       ->default_str("8")
       ->type_name("N");
+  app.add_option("--header-timeout", opts->header_timeout,
+                 "seconds a connection may take from connecting, or from its last answer, to a "
+                 "request's complete headers; idle and slow connections are closed after it")
+      ->default_str("10")
+      ->type_name("SECONDS");
   app.callback([&ctx, opts] {
     if (ctx.options.store.empty())
       fail(ErrorCode::usage, "no store given", "pass --store PATH or set CREDIT_STORE");

@@ -197,6 +197,8 @@ _credit() {
     "/serve":--cert) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     "/serve":--key) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     "/serve":--threads) return ;;
+    "/serve":--connections-per-address) return ;;
+    "/serve":--header-timeout) return ;;
   esac
   case "$path" in
     "") subs="init migrate user whoami policy import record query repair objection privacy consent publish purge-expired report calendar audit serve"; opts="--store --token --token-file --cacert --format -o --wait --quiet -q --verbose -v --config --version" ;;
@@ -258,7 +260,7 @@ _credit() {
     "/audit/verify") subs=""; opts="--export --manifest --gaps --checkpoint --key" ;;
     "/audit/checkpoint") subs=""; opts="--out" ;;
     "/audit/key") subs=""; opts="--out" ;;
-    "/serve") subs=""; opts="--listen --cert --key --threads" ;;
+    "/serve") subs=""; opts="--listen --cert --key --threads --connections-per-address --header-timeout" ;;
   esac
   local globals="--store --token --token-file --cacert --format -o --wait --quiet -q --verbose -v --config --version"
   if [[ "$cur" == -* ]]; then

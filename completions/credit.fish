@@ -218,4 +218,6 @@ complete -c credit -n "test (__credit_path) = '/audit/key'" -l out -r -F -d 'wri
 complete -c credit -n "test (__credit_path) = '/serve'" -l listen -x -d 'the address and port to listen on, HOST:PORT (port 0: any free port, printed at start)'
 complete -c credit -n "test (__credit_path) = '/serve'" -l cert -r -F -d 'the server'\''s TLS certificate, PEM, with its intermediate certificates'
 complete -c credit -n "test (__credit_path) = '/serve'" -l key -r -F -d 'the certificate'\''s private key, PEM (unencrypted)'
-complete -c credit -n "test (__credit_path) = '/serve'" -l threads -x -d 'how many requests are served at once'
+complete -c credit -n "test (__credit_path) = '/serve'" -l threads -x -d 'how many connections are served at once (each holds a thread until it closes)'
+complete -c credit -n "test (__credit_path) = '/serve'" -l connections-per-address -x -d 'how many connections one client address may hold open; more are closed at once'
+complete -c credit -n "test (__credit_path) = '/serve'" -l header-timeout -x -d 'seconds a connection may take from connecting, or from its last answer, to a request'\''s complete headers; idle and slow connections are closed after it'

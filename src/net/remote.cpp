@@ -166,9 +166,14 @@ void serve_store(const ServeOptions& options, const Clock& clock) {
   require_private_file(options.key_file, "TLS private key (--key)", ErrorCode::bad_input,
                        Sharing::owner_only);
   ServeContext context{options.store, clock, {}};
-  Json plugin_options = {{"store", options.store},     {"listen", options.listen},
-                         {"cert", options.cert_file},  {"key", options.key_file},
-                         {"threads", options.threads}, {"quiet", options.quiet}};
+  Json plugin_options = {{"store", options.store},
+                         {"listen", options.listen},
+                         {"cert", options.cert_file},
+                         {"key", options.key_file},
+                         {"threads", options.threads},
+                         {"quiet", options.quiet},
+                         {"connections_per_address", options.connections_per_address},
+                         {"header_timeout", options.header_timeout}};
   char* outcome = plugin().serve(plugin_options.dump().c_str(), dispatch, &context);
   if (outcome != nullptr) open_envelope(outcome);  // throws the start-up or serving error
 }

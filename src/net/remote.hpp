@@ -26,7 +26,9 @@ struct ServeOptions {
   std::string listen;  // HOST:PORT; port 0 picks a free port and prints it
   std::string cert_file;
   std::string key_file;
-  int threads = 8;
+  int threads = 32;
+  int connections_per_address = 8;  // open at once from one client address
+  int header_timeout = 10;          // seconds from connect (or an answer) to a request's headers
   bool quiet = false;
 };
 

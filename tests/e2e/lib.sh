@@ -101,6 +101,38 @@ finish() {
   echo "$(basename "$0"): all $CHECKS checks passed"
 }
 
+# start_server STORE [OPTION…]: credit serve on 127.0.0.1 with server.pem/server.key
+# (test_certificate server); port 0 lets it pick a free port, which it prints. Sets URL and
+# SERVER_PID. A suite that starts one sets `trap 'stop_server; rm -rf "$WORK"' EXIT`.
+SERVER_PID=
+SERVER_RC=
+stop_server() {
+  [[ -n $SERVER_PID ]] || return 0
+  kill -TERM "$SERVER_PID" 2>/dev/null
+  wait "$SERVER_PID" && SERVER_RC=0 || SERVER_RC=$?
+  SERVER_PID=
+}
+start_server() {  # start_server STORE [OPTION…]: sets URL, or fails the suite
+  local store=$1 port=
+  shift
+  : >serve.log
+  # A small ASan quarantine, so that test_remote's memory check measures the server, not ASan.
+  ASAN_OPTIONS="${ASAN_OPTIONS:-}:quarantine_size_mb=4" "$CREDIT_BIN" --store "$store" serve \
+    --listen 127.0.0.1:0 --cert server.pem --key server.key "$@" 2>serve.log &
+  SERVER_PID=$!
+  for _ in $(seq 200); do
+    port=$(grep -o 'listening on https://127\.0\.0\.1:[0-9]*' serve.log | grep -o '[0-9]*$')
+    [[ -n $port ]] && break
+    kill -0 "$SERVER_PID" 2>/dev/null || break
+    sleep 0.05
+  done
+  if [[ -z $port ]]; then
+    cat serve.log >&2
+    echo "credit serve did not start" >&2
+    exit 1
+  fi
+  URL=https://127.0.0.1:$port
+}
 # test_certificate NAME: a throwaway CA (ca.pem, ca.key) and a certificate for 127.0.0.1 signed by
 # it (NAME.pem, NAME.key), in the current directory, for the suites that run real HTTPS servers.
 test_certificate() {

@@ -10,37 +10,8 @@ export CREDIT_NOW=2026-05-06T10:00:00+08:00
 # --- a throwaway CA, and a certificate for 127.0.0.1 signed by it ---
 test_certificate server
 
-# --- the server: port 0 lets it pick a free port, which it prints; always stopped on exit ---
-SERVER_PID=
-SERVER_RC=
-stop_server() {
-  [[ -n $SERVER_PID ]] || return 0
-  kill -TERM "$SERVER_PID" 2>/dev/null
-  wait "$SERVER_PID" && SERVER_RC=0 || SERVER_RC=$?
-  SERVER_PID=
-}
+# --- the server (lib.sh: start_server, stop_server), always stopped on exit ---
 trap 'stop_server; rm -rf "$WORK"' EXIT
-start_server() {  # start_server STORE [OPTION…]: sets URL, or fails the suite
-  local store=$1 port=
-  shift
-  : >serve.log
-  # A small ASan quarantine, so that the memory check below measures the server, not ASan.
-  ASAN_OPTIONS="${ASAN_OPTIONS:-}:quarantine_size_mb=4" "$CREDIT_BIN" --store "$store" serve \
-    --listen 127.0.0.1:0 --cert server.pem --key server.key "$@" 2>serve.log &
-  SERVER_PID=$!
-  for _ in $(seq 200); do
-    port=$(grep -o 'listening on https://127\.0\.0\.1:[0-9]*' serve.log | grep -o '[0-9]*$')
-    [[ -n $port ]] && break
-    kill -0 "$SERVER_PID" 2>/dev/null || break
-    sleep 0.05
-  done
-  if [[ -z $port ]]; then
-    cat serve.log >&2
-    echo "credit serve did not start" >&2
-    exit 1
-  fi
-  URL=https://127.0.0.1:$port
-}
 vm_hwm_kb() { awk '/^VmHWM/ {print $2}' "/proc/$SERVER_PID/status"; }
 
 # --- two identical stores: one used locally, one served ---

@@ -42,7 +42,10 @@ char* serve_entry(const char* options_json, credit_dispatch_fn dispatch, void* c
     serve_options.listen = options.value("listen", "");
     serve_options.cert_file = options.value("cert", "");
     serve_options.key_file = options.value("key", "");
-    serve_options.threads = options.value("threads", 8);
+    serve_options.threads = options.value("threads", serve_options.threads);
+    serve_options.connections_per_address =
+        options.value("connections_per_address", serve_options.connections_per_address);
+    serve_options.header_timeout = options.value("header_timeout", serve_options.header_timeout);
     Dispatch through_boundary = [dispatch, context](service::Call& call) {
       OutgoingCall outgoing(call);
       Json result;

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "domain/text_clean.hpp"
+#include "net/plugin/connection_guard.hpp"
 #include "net/plugin/protocol.hpp"
 #include "net/plugin/row_spool.hpp"
 #include "net/plugin/upload_pipe.hpp"
@@ -364,6 +365,7 @@ void ApiRoutes::install(httplib::Server& server) {
   });
   // Calls log themselves when their answer is complete; this covers every other request.
   server.set_logger([&backend](const Request& req, const Response& res) {
+    if (backend.answered) backend.answered(req.remote_addr, req.remote_port);
     if (is_call_request(req)) return;
     backend.log.write(peer_of(req), req.method + " " + req.path, res.status,
                       res.status < 400 ? "ok" : "refused", -1);
@@ -484,21 +486,44 @@ void run_https_server(const HttpsServerOptions& options, Dispatch dispatch, std:
   if (options.threads < 1 || options.threads > 1024)
     fail(ErrorCode::usage, fmt::format("--threads {} is out of range", options.threads),
          "give 1 to 1024 threads");
+  if (options.connections_per_address < 1)
+    fail(ErrorCode::usage, "--connections-per-address must be at least 1");
+  if (options.header_timeout < 1 || options.header_timeout > 3600)
+    fail(ErrorCode::usage,
+         fmt::format("--header-timeout {} is out of range", options.header_timeout),
+         "give 1 to 3600 seconds");
   require_readable(options.cert_file, "--cert");
   require_readable(options.key_file, "--key");
   std::string tls_problem;
-  httplib::SSLServer server([&](SSL_CTX& ctx) { return configure_tls(ctx, options, tls_problem); });
+  AccessLog log(err);
+  // Before the server: it sees every connection's SSL object freed.
+  ConnectionGuard guard(
+      {options.connections_per_address, std::chrono::seconds(options.header_timeout)},
+      [err](const std::string& address, const std::string& what) {
+        note(err, fmt::format("credit serve: {}: {}", address, what));
+      });
+  httplib::SSLServer server([&](SSL_CTX& ctx) {
+    if (!configure_tls(ctx, options, tls_problem)) return false;
+    guard.attach(ctx);
+    return true;
+  });
   if (!server.is_valid())
     fail(ErrorCode::bad_input, tls_problem,
          "give PEM files: --cert the server's certificate (with its chain), --key its private "
          "key");
-  AccessLog log(err);
   ApiRoutes routes(std::move(dispatch), log);
   routes.install(server);
+  server.set_pre_routing_handler([&guard](const Request& req, Response&) {
+    guard.request_started(req.remote_addr, req.remote_port);
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+  routes.on_answered(
+      [&guard](const std::string& address, int port) { guard.request_answered(address, port); });
   server.new_task_queue = [n = options.threads] {
     return new httplib::ThreadPool(static_cast<size_t>(n));
   };
-  // Generous timeouts: a client may pause between pieces of a large upload, or read rows slowly.
+  // Generous timeouts once a request is in: a client may pause between pieces of a large upload,
+  // or read rows slowly. Before it, the guard's header timeout applies.
   server.set_read_timeout(60);
   server.set_write_timeout(120);
   server.set_tcp_nodelay(true);  // small answers leave at once, not after a delayed ACK

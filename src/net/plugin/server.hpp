@@ -46,8 +46,13 @@ class ApiRoutes {
     AccessLog& log;
     std::atomic<int> calls_in_flight{0};
     std::atomic<bool> stopping{false};
+    std::function<void(const std::string& address, int port)> answered = nullptr;
   };
   ApiRoutes(Dispatch dispatch, AccessLog& log) : backend_{std::move(dispatch), log} {}
+  // Told of every answered request (its peer's address and port), for the connection guard.
+  void on_answered(std::function<void(const std::string& address, int port)> f) {
+    backend_.answered = std::move(f);
+  }
   // The routes capture this object: it must outlive the server's last request.
   void install(httplib::Server& server);
 
@@ -65,7 +70,9 @@ struct HttpsServerOptions {
   std::string listen;     // HOST:PORT; port 0 picks a free port and prints it
   std::string cert_file;  // PEM certificate (with its chain)
   std::string key_file;   // PEM private key
-  int threads = 8;
+  int threads = 32;
+  int connections_per_address = 8;
+  int header_timeout = 10;  // seconds
 };
 
 // Checks the TLS files, listens, prints "listening on https://HOST:PORT" to stderr, and serves
