@@ -28,6 +28,9 @@ ConnectionGuard::ConnectionGuard(ConnectionLimits limits, Notice notice)
     : limits_(limits), notice_(std::move(notice)) {
   // argp carries the guard to on_free; SSL_free calls it for every connection's entry.
   index_ = SSL_get_ex_new_index(0, this, nullptr, nullptr, &ConnectionGuard::on_free);
+}
+
+void ConnectionGuard::start() {
   watchdog_ = std::thread([this] { watch(); });
 }
 
@@ -37,7 +40,7 @@ ConnectionGuard::~ConnectionGuard() {
     stopping_ = true;
   }
   wake_.notify_all();
-  watchdog_.join();
+  if (watchdog_.joinable()) watchdog_.join();
 }
 
 void ConnectionGuard::attach(SSL_CTX& ctx) {

@@ -34,6 +34,8 @@ class ConnectionGuard {
   ConnectionGuard& operator=(const ConnectionGuard&) = delete;
 
   void attach(SSL_CTX& ctx);  // from httplib's SSL_CTX set-up callback
+  // Starts the watchdog thread: after the signal mask is set, so that it inherits it.
+  void start();
   // From the routes: a request's headers are in (its answer is being made), and it is answered.
   void request_started(const std::string& address, int port);
   void request_answered(const std::string& address, int port);

@@ -530,6 +530,7 @@ void run_https_server(const HttpsServerOptions& options, Dispatch dispatch, std:
   std::signal(SIGPIPE, SIG_IGN);
 
   SignalWaiter signals;  // before any server thread exists, so that they all inherit the mask
+  guard.start();
   errno = 0;
   int bound =
       port == 0 ? server.bind_to_any_port(host) : (server.bind_to_port(host, port) ? port : -1);
