@@ -168,8 +168,8 @@ expect_eq "$(q "select count(*) from records where id >= $from and status <> 'ac
   "purge-expired changed none of the loading batch's records"
 expect_eq "$(q "select count(*) from records where id < $from and status = 'expired'")" "$before" \
   "purge-expired expired the visible ones"
-run credit import first.csv --kind penalty --token-file fop.token
-expect_rc 8 "an import is refused while another process loads a batch"
+run credit import first.csv --kind penalty --token-file fop.token --wait 0
+expect_rc 8 "with --wait 0 an import is refused while another process loads a batch"
 expect_err "import batch $batch is being loaded" "and says which"
 expect_eq "$(q "select count(*) from records") $(q "$loading_marks")" "$((before + hidden)) 2" \
   "a live loading batch is not removed"
