@@ -245,12 +245,14 @@ TEST_CASE("each role sees exactly the records domain::view_of lets it see") {
 TEST_CASE("the credit centre's authorised query needs the subject's authorisation") {
   Harness h;
   const auto all = h.ids(h.query({}, h.centre));
-  CHECK(h.error_of([&] { h.query({{"purpose", "另一用途"}}, h.centre); }) ==
-        ErrorCode::policy_refused);
+  CHECK(h.error_of([&] {
+    h.query({{"purpose", "另一用途"}}, h.centre);
+  }) == ErrorCode::policy_refused);
   h.db().exec("UPDATE consents SET revoked_at = '2026-05-06T00:00:00Z'");
   CHECK(h.error_of([&] { h.query({}, h.centre); }) == ErrorCode::policy_refused);
-  CHECK(h.error_of([&] { h.query({{"count_only", true}}, h.centre); }) ==
-        ErrorCode::policy_refused);
+  CHECK(h.error_of([&] {
+    h.query({{"count_only", true}}, h.centre);
+  }) == ErrorCode::policy_refused);
   // Without the authorised level, or for its own department's records, none is needed.
   CHECK(h.ids(h.query({{"levels", {"public", "shared"}}}, h.centre)).size() < all.size());
   CHECK_FALSE(h.ids(h.query({}, h.op)).empty());
