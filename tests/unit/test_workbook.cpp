@@ -118,3 +118,22 @@ TEST_CASE("workbook: a compound-file directory FreeXL would overrun is refused a
                          Error);
   }
 }
+
+TEST_CASE("workbook: FreeXL's directory scan past a Workbook entry it skips is checked too") {
+  std::string path = std::string(CREDIT_SOURCE_DIR) + "/tests/fuzz/corpus/workbook/small.xls";
+  const std::string seed = read_text_file(path);
+  const size_t workbook_entry = (static_cast<unsigned char>(seed[0x30]) + 1) * 512 + 128;
+  // FreeXL goes on scanning past a Workbook entry without a start sector, or whose name is not
+  // ASCII "Workbook", to the empty entries after it (name length 0, or 0xFFFF as the fuzzer found).
+  std::string no_start = seed;
+  no_start.replace(workbook_entry + 0x74, 4, 4, '\xFF');
+  std::string not_ascii = seed;
+  not_ascii[workbook_entry + 1] = '\x01';  // U+0157 instead of W
+  for (const std::string& bytes : {no_start, not_ascii}) {
+    auto source = io::make_string_source(bytes, "bad.xls");
+    io::PeekedSource peeked(*source, kMagicBytes);
+    CHECK_THROWS_WITH_AS(open_workbook(peeked, io::InputFormat::xls, {}),
+                         doctest::Contains("bad.xls: directory entry 3 has an invalid name length"),
+                         Error);
+  }
+}

@@ -7,6 +7,8 @@
 #include <array>
 #include <cstdint>
 #include <fstream>
+#include <string>
+#include <vector>
 
 #include "io/workbook/book.hpp"
 #include "io/workbook/cells.hpp"
@@ -35,8 +37,21 @@ uint32_t little_endian(const char* bytes, int size) {
 
 // FreeXL 1.0.6 trusts the compound file's directory: a name length above the 64 bytes an entry
 // holds makes it read past its stack buffer, and a length of 0 makes it write one byte past an
-// empty allocation. So the entries it will scan (the first directory sector, up to the Workbook
-// stream) are checked here first; Office, WPS and xlwt never write such entries.
+// empty allocation. So the entries it will scan are checked here first, scanned as it scans them:
+// the first directory sector, until an entry named Workbook or Book (its name as a C string of
+// UTF-16 units) whose start sector is set. Office, WPS and xlwt never write such entries.
+bool names_workbook_stream(const char* entry, uint32_t name_size) {
+  std::string name;
+  for (uint32_t i = 0; i + 1 < name_size; i += 2) {
+    uint32_t unit = little_endian(entry + i, 2);
+    if (unit == 0) break;
+    if (unit >= 0x80) return false;  // not ASCII, so neither name
+    name += static_cast<char>(unit);
+  }
+  constexpr uint32_t kNoSector = 0xFFFFFFFF;  // FreeXL scans on past a stream without a start
+  return (name == "Workbook" || name == "Book") && little_endian(entry + 0x74, 4) != kNoSector;
+}
+
 void check_directory(const std::string& path, const std::string& label) {
   std::ifstream in(path, std::ios::binary);
   std::array<char, 512> header{};
@@ -58,10 +73,7 @@ void check_directory(const std::string& path, const std::string& label) {
     if (name_size < 2 || name_size > 64 || name_size % 2 != 0)
       fail_xls(label, fmt::format("directory entry {} has an invalid name length", entry + 1),
                FREEXL_CFBF_READ_ERROR);
-    std::string name;
-    for (uint32_t i = 0; i + 2 < name_size; i += 2)
-      name += at[i];  // ASCII is enough to compare
-    if (name == "Workbook" || name == "Book") return;
+    if (names_workbook_stream(at, name_size)) return;
   }
 }
 
