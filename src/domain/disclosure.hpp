@@ -7,7 +7,7 @@
 // - Authorised-level records are disclosed to their own department only (and to the credit
 //   centre, '*'): 授权查询 needs an authorisation, which a role alone does not give for another
 //   department's data (严禁越权查询使用信用信息).
-// - Archived records stop being shared (停止共享): a withdrawn record (expired, repaired, revoked,
+// - Archived records stop being shared (终止共享): a withdrawn record (expired, repaired, revoked,
 //   archived) is disclosed to its own department (and the credit centre) only.
 // - Only a published record is public: one not yet published (active) or withdrawn (expired,
 //   repaired, revoked, archived: 转为档案保存) is at least shared, so the public level shows what

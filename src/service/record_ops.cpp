@@ -91,7 +91,7 @@ domain::RecordView require_view(const ActionContext& ctx, const StoredRecord& r)
       domain::may_see(audience, view.effective, r.dept))
     fail(ErrorCode::permission_denied,
          fmt::format(
-             "record {} is {}{} and no longer shared (停止共享): only department {} reads it", r.id,
+             "record {} is {}{} and no longer shared (终止共享): only department {} reads it", r.id,
              r.status, archived ? ", archived" : "", r.dept),
          "archived records are read by their own department and the credit centre, with a "
          "purpose");

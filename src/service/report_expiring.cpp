@@ -78,7 +78,7 @@ Json report_expiring(ActionContext& ctx) {
   const size_t top = read_top(ctx);
   auto& db = ctx.db();
   Json doc = report_document(ctx, "expiring", "Expiring publicity 公示期届满", scope,
-                             "end of publicity (公示截止日期)");
+                             "end of publicity (公示截止期)");
   const ExpiringCounts c = count_expiring(db, scope);
   auto& sections = doc["sections"];
 
