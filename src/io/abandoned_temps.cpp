@@ -4,6 +4,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <filesystem>
 #include <system_error>
 
@@ -29,6 +30,17 @@ void remove_abandoned_temporaries(const std::string& dir, const std::string& pre
     }
     ::close(fd);  // releases the lock taken to remove it
   }
+}
+
+CreationLock::CreationLock(const std::string& dir)
+    : fd_(::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) {
+  if (fd_ < 0) return;
+  while (::flock(fd_, LOCK_EX) != 0 && errno == EINTR) {
+  }
+}
+
+CreationLock::~CreationLock() {
+  if (fd_ >= 0) ::close(fd_);
 }
 
 }  // namespace credit::io

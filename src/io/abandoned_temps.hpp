@@ -11,7 +11,24 @@ namespace credit::io {
 void hold_temporary(int fd);
 
 // Removes the entries of `dir` named `prefix` + 6 characters (mkstemp/mkdtemp's XXXXXX) that no
-// live process holds. Best effort: whatever cannot be removed stays, for the next run.
+// live process holds. Best effort: whatever cannot be removed stays, for the next run. Call it
+// under a CreationLock on `dir`.
 void remove_abandoned_temporaries(const std::string& dir, const std::string& prefix);
+
+// Held while a writer removes abandoned temporaries and creates and holds its own: between
+// mkstemp and hold_temporary a new temporary is not locked yet, and another run's cleanup in the
+// same directory must not take it for abandoned (two `publish` runs into one directory did).
+// An exclusive flock on the directory, for microseconds; without one (the directory cannot be
+// opened for reading) the writers go on unserialised.
+class CreationLock {
+ public:
+  explicit CreationLock(const std::string& dir);
+  ~CreationLock();
+  CreationLock(const CreationLock&) = delete;
+  CreationLock& operator=(const CreationLock&) = delete;
+
+ private:
+  int fd_ = -1;
+};
 
 }  // namespace credit::io
