@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "domain/identifiers.hpp"
+#include "domain/text_clean.hpp"
 
 namespace credit::domain {
 
@@ -205,8 +206,10 @@ constexpr size_t kMaxDigits = 32;
 
 class Screener::Scan {
  public:
+  // A name that is not UTF-8 (an import never stores one) could match the start of a character
+  // and leave its rest behind; valid UTF-8 matches only whole characters.
   Scan(const Screener& s, std::string_view text, std::string_view name, std::vector<Span>& out)
-      : s_(s), r_(s.rules_), t_(text), name_(name), out_(out) {}
+      : s_(s), r_(s.rules_), t_(text), name_(is_valid_utf8(name) ? name : ""), out_(out) {}
 
   void run() {
     size_t i = 0;

@@ -172,6 +172,14 @@ TEST_CASE("privacy: the natural-person subject's full name") {
         std::vector<std::string>{"national-2026/privacy.subject_name"});
 }
 
+TEST_CASE("privacy: a subject name that is not UTF-8 matches no part of a character") {
+  // "三" and the first two bytes of "（": it would mask "三（" but leave the paren's last byte.
+  const std::string name = "三\xEF\xBC";
+  const std::string text = "张三（张三（。";
+  CHECK(screened(text, name) == text);
+  CHECK(screener().detect(text, name) == 0);
+}
+
 TEST_CASE("privacy: the issue's example") {
   const std::string text =
       "张三（身份证号110105195001010039，住北京市朝阳区幸福路8号3单元201室，电话13912345678，"
