@@ -7,28 +7,12 @@
 
 namespace credit::io {
 
-// Locks the open temporary `fd` for its writer's lifetime (the lock goes with the descriptor).
-void hold_temporary(int fd);
+enum class TemporaryKind { file, directory };
 
-// Removes the entries of `dir` named `prefix` + 6 characters (mkstemp/mkdtemp's XXXXXX) that no
-// live process holds. Best effort: whatever cannot be removed stays, for the next run. Call it
-// under a CreationLock on `dir`.
-void remove_abandoned_temporaries(const std::string& dir, const std::string& prefix);
-
-// Held while a writer removes abandoned temporaries and creates and holds its own: between
-// mkstemp and hold_temporary a new temporary is not locked yet, and another run's cleanup in the
-// same directory must not take it for abandoned (two `publish` runs into one directory did).
-// An exclusive flock on the directory, for microseconds; without one (the directory cannot be
-// opened for reading) the writers go on unserialised.
-class CreationLock {
- public:
-  explicit CreationLock(const std::string& dir);
-  ~CreationLock();
-  CreationLock(const CreationLock&) = delete;
-  CreationLock& operator=(const CreationLock&) = delete;
-
- private:
-  int fd_ = -1;
-};
+// Creates a temporary from `path_template` (mkstemp/mkdtemp's, ending in XXXXXX, which it fills
+// in) and holds it through the returned descriptor, after removing the abandoned temporaries of the
+// same name pattern beside it. Its mode is a plain create's (0666 or 0777 less the umask). Returns
+// the descriptor, or -1 with errno set.
+int create_held_temporary(std::string& path_template, TemporaryKind kind);
 
 }  // namespace credit::io

@@ -7,7 +7,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <filesystem>
 
 #include "io/abandoned_temps.hpp"
 #include "util/error.hpp"
@@ -15,24 +14,12 @@
 namespace credit::io {
 
 AtomicFile::AtomicFile(std::string path) : path_(std::move(path)) {
-  const std::filesystem::path target(path_);
-  const std::string prefix = target.filename().string() + ".tmp-";
-  int fd = -1;
-  {
-    CreationLock creating(target.parent_path().string());
-    remove_abandoned_temporaries(target.parent_path().string(), prefix);
-    temp_ = path_ + ".tmp-XXXXXX";
-    fd = ::mkstemp(temp_.data());
-    if (fd < 0)
-      throw Error(ErrorCode::bad_input,
-                  fmt::format("cannot create '{}': {}", path_, std::strerror(errno)),
-                  "check that the directory exists and that you may write to it");
-    hold_temporary(fd);
-  }
-  // mkstemp makes the file private; give it the mode a plain create would (0666 less umask).
-  mode_t mask = ::umask(0);
-  ::umask(mask);
-  ::fchmod(fd, 0666 & ~mask);
+  temp_ = path_ + ".tmp-XXXXXX";
+  int fd = create_held_temporary(temp_, TemporaryKind::file);
+  if (fd < 0)
+    throw Error(ErrorCode::bad_input,
+                fmt::format("cannot create '{}': {}", path_, std::strerror(errno)),
+                "check that the directory exists and that you may write to it");
   file_ = ::fdopen(fd, "wb");
   if (file_ == nullptr) {
     ::close(fd);

@@ -38,22 +38,12 @@ void sync_directory(const std::string& path) {
 }  // namespace
 
 ReleaseDir::ReleaseDir(std::string parent) : parent_(std::move(parent)) {
-  {
-    CreationLock creating(parent_);
-    remove_abandoned_temporaries(parent_, ".release.tmp-");
-    temp_ = parent_ + "/.release.tmp-XXXXXX";
-    if (::mkdtemp(temp_.data()) == nullptr)
-      throw Error(
-          ErrorCode::bad_input,
-          fmt::format("cannot create a directory in '{}': {}", parent_, std::strerror(errno)),
-          "check that the directory exists and that you may write to it");
-    lock_fd_ = ::open(temp_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (lock_fd_ >= 0) hold_temporary(lock_fd_);
-  }
-  // mkdtemp makes it private; the release is for others to read (0777 less umask).
-  mode_t mask = ::umask(0);
-  ::umask(mask);
-  ::chmod(temp_.c_str(), 0777 & ~mask);
+  temp_ = parent_ + "/.release.tmp-XXXXXX";
+  lock_fd_ = create_held_temporary(temp_, TemporaryKind::directory);
+  if (lock_fd_ < 0)
+    throw Error(ErrorCode::bad_input,
+                fmt::format("cannot create a directory in '{}': {}", parent_, std::strerror(errno)),
+                "check that the directory exists and that you may write to it");
 }
 
 ReleaseDir::~ReleaseDir() {
